@@ -1,0 +1,399 @@
+"""The model: frozen dataclasses over the descriptors of a CodeGeneratorRequest.
+
+The model says what the contracts contain (files, services, methods and their
+streaming kind, messages, enums, comments, options). It knows nothing of Python
+naming; :mod:`protoc_gen_platform.naming` owns that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Mapping, Union
+
+from google.protobuf import descriptor_pb2
+from google.protobuf.compiler import plugin_pb2
+
+from .errors import GenerationError
+
+__all__ = [
+    "Enum",
+    "Field",
+    "Idempotency",
+    "Message",
+    "Method",
+    "Model",
+    "ProtoFile",
+    "Service",
+    "StreamingKind",
+    "build_model",
+]
+
+_FDP = descriptor_pb2.FieldDescriptorProto
+_MethodOptions = descriptor_pb2.MethodOptions
+
+# SourceCodeInfo paths: field numbers inside FileDescriptorProto and friends.
+_FILE_MESSAGE, _FILE_ENUM, _FILE_SERVICE = 4, 5, 6
+_MESSAGE_FIELD, _MESSAGE_NESTED, _MESSAGE_ENUM = 2, 3, 4
+_SERVICE_METHOD = 2
+
+Path = tuple[int, ...]
+
+
+class StreamingKind(enum.Enum):
+    """How requests and responses flow in one RPC; values are grpc's names."""
+
+    UNARY_UNARY = "unary_unary"
+    UNARY_STREAM = "unary_stream"
+    STREAM_UNARY = "stream_unary"
+    STREAM_STREAM = "stream_stream"
+
+    @property
+    def client_streaming(self) -> bool:
+        """True when the client sends a stream of requests."""
+        return self in (StreamingKind.STREAM_UNARY, StreamingKind.STREAM_STREAM)
+
+    @property
+    def server_streaming(self) -> bool:
+        """True when the server answers with a stream of responses."""
+        return self in (StreamingKind.UNARY_STREAM, StreamingKind.STREAM_STREAM)
+
+    @property
+    def description(self) -> str:
+        """A short English phrase for docstrings, such as ``server-streaming``."""
+        return _KIND_DESCRIPTIONS[self]
+
+
+_KIND_DESCRIPTIONS = {
+    StreamingKind.UNARY_UNARY: "unary",
+    StreamingKind.UNARY_STREAM: "server-streaming",
+    StreamingKind.STREAM_UNARY: "client-streaming",
+    StreamingKind.STREAM_STREAM: "bidirectional-streaming",
+}
+
+
+class Idempotency(enum.Enum):
+    """The method option ``idempotency_level``."""
+
+    UNKNOWN = "IDEMPOTENCY_UNKNOWN"
+    NO_SIDE_EFFECTS = "NO_SIDE_EFFECTS"
+    IDEMPOTENT = "IDEMPOTENT"
+
+    @property
+    def safe_to_retry(self) -> bool:
+        """True when a failed call may be repeated without harm."""
+        return self is not Idempotency.UNKNOWN
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """One field of a message.
+
+    ``type_name`` is the full name (without the leading dot) of a message or
+    enum field's type, and empty for scalars. ``oneof`` names the real (not
+    synthetic proto3-optional) oneof the field belongs to.
+    """
+
+    name: str
+    number: int
+    type: int
+    type_name: str
+    repeated: bool
+    is_map: bool
+    oneof: str | None
+    comment: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Enum:
+    """An enum, top-level or nested. ``local_name`` is ``Outer.Inner`` style."""
+
+    full_name: str
+    file: str
+    local_name: str
+    values: tuple[str, ...]
+    comment: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Message:
+    """A message, top-level or nested, with its fields and nested types."""
+
+    full_name: str
+    file: str
+    local_name: str
+    fields: tuple[Field, ...]
+    oneofs: tuple[str, ...]
+    nested: tuple[Message, ...]
+    enums: tuple[Enum, ...]
+    is_map_entry: bool
+    comment: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Method:
+    """One RPC of a service."""
+
+    name: str
+    path: str
+    input_type: str
+    output_type: str
+    kind: StreamingKind
+    idempotency: Idempotency
+    deprecated: bool
+    comment: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Service:
+    """A service and its RPCs, in declaration order."""
+
+    name: str
+    full_name: str
+    methods: tuple[Method, ...]
+    deprecated: bool
+    comment: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ProtoFile:
+    """A .proto file: its package, syntax or edition, and what it declares."""
+
+    name: str
+    package: str
+    syntax: str
+    dependencies: tuple[str, ...]
+    services: tuple[Service, ...]
+    messages: tuple[Message, ...]
+    enums: tuple[Enum, ...]
+
+
+TypeDecl = Union[Message, Enum]
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """Every file of the request, the ones to generate, and a type index."""
+
+    files: Mapping[str, ProtoFile]
+    to_generate: tuple[str, ...]
+    types: Mapping[str, TypeDecl]
+
+    def message(self, full_name: str) -> Message:
+        """The message called ``full_name``; its absence is a GenerationError."""
+        decl = self.types.get(full_name)
+        if not isinstance(decl, Message):
+            raise GenerationError(f"message type {full_name!r} is not defined")
+        return decl
+
+
+def build_model(request: plugin_pb2.CodeGeneratorRequest) -> Model:
+    """Wrap every file of ``request`` in model objects.
+
+    Raises:
+        GenerationError: when ``file_to_generate`` names a file that the request
+            does not carry, or a file is listed twice.
+    """
+    files: dict[str, ProtoFile] = {}
+    types: dict[str, TypeDecl] = {}
+    map_entries = {
+        _join(fd.package, ".".join(path))
+        for fd in request.proto_file
+        for path, msg in _walk_messages(fd.message_type, ())
+        if msg.options.map_entry
+    }
+    for fd in request.proto_file:
+        if fd.name in files:
+            raise GenerationError(f"{fd.name}: the request carries this file twice")
+        files[fd.name] = _build_file(fd, map_entries, types)
+    for name in request.file_to_generate:
+        if name not in files:
+            raise GenerationError(
+                f"{name}: listed in file_to_generate but absent from proto_file"
+            )
+    return Model(files=files, to_generate=tuple(request.file_to_generate), types=types)
+
+
+def _walk_messages(
+    messages: object, prefix: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], descriptor_pb2.DescriptorProto]]:
+    found: list[tuple[tuple[str, ...], descriptor_pb2.DescriptorProto]] = []
+    for msg in messages:  # type: ignore[attr-defined]
+        path = prefix + (msg.name,)
+        found.append((path, msg))
+        found.extend(_walk_messages(msg.nested_type, path))
+    return found
+
+
+def _join(package: str, name: str) -> str:
+    return f"{package}.{name}" if package else name
+
+
+class _Builder:
+    """Builds the model objects of one file, with its comments at hand."""
+
+    def __init__(
+        self,
+        fd: descriptor_pb2.FileDescriptorProto,
+        map_entries: set[str],
+        types: dict[str, TypeDecl],
+    ) -> None:
+        self.fd = fd
+        self.map_entries = map_entries
+        self.types = types
+        self.comments: dict[Path, str] = {
+            tuple(loc.path): _clean_comment(loc.leading_comments)
+            for loc in fd.source_code_info.location
+            if loc.leading_comments
+        }
+
+    def comment(self, path: Path) -> str:
+        return self.comments.get(path, "")
+
+    def enum(
+        self, proto: descriptor_pb2.EnumDescriptorProto, scope: str, path: Path
+    ) -> Enum:
+        local = f"{scope}.{proto.name}" if scope else proto.name
+        decl = Enum(
+            full_name=_join(self.fd.package, local),
+            file=self.fd.name,
+            local_name=local,
+            values=tuple(v.name for v in proto.value),
+            comment=self.comment(path),
+        )
+        self.types[decl.full_name] = decl
+        return decl
+
+    def message(
+        self, proto: descriptor_pb2.DescriptorProto, scope: str, path: Path
+    ) -> Message:
+        local = f"{scope}.{proto.name}" if scope else proto.name
+        real_oneofs = [
+            o.name
+            for i, o in enumerate(proto.oneof_decl)
+            if not any(
+                f.proto3_optional and f.oneof_index == i
+                for f in proto.field
+                if f.HasField("oneof_index")
+            )
+        ]
+        fields = tuple(
+            self.field(f, proto, path + (_MESSAGE_FIELD, i))
+            for i, f in enumerate(proto.field)
+        )
+        decl = Message(
+            full_name=_join(self.fd.package, local),
+            file=self.fd.name,
+            local_name=local,
+            fields=fields,
+            oneofs=tuple(real_oneofs),
+            nested=tuple(
+                self.message(m, local, path + (_MESSAGE_NESTED, i))
+                for i, m in enumerate(proto.nested_type)
+            ),
+            enums=tuple(
+                self.enum(e, local, path + (_MESSAGE_ENUM, i))
+                for i, e in enumerate(proto.enum_type)
+            ),
+            is_map_entry=proto.options.map_entry,
+            comment=self.comment(path),
+        )
+        self.types[decl.full_name] = decl
+        return decl
+
+    def field(
+        self,
+        proto: descriptor_pb2.FieldDescriptorProto,
+        owner: descriptor_pb2.DescriptorProto,
+        path: Path,
+    ) -> Field:
+        type_name = proto.type_name.lstrip(".")
+        oneof = None
+        if proto.HasField("oneof_index") and not proto.proto3_optional:
+            oneof = owner.oneof_decl[proto.oneof_index].name
+        return Field(
+            name=proto.name,
+            number=proto.number,
+            type=proto.type,
+            type_name=type_name,
+            repeated=proto.label == _FDP.LABEL_REPEATED,
+            is_map=type_name in self.map_entries,
+            oneof=oneof,
+            comment=self.comment(path),
+        )
+
+    def service(
+        self, proto: descriptor_pb2.ServiceDescriptorProto, path: Path
+    ) -> Service:
+        full_name = _join(self.fd.package, proto.name)
+        methods = tuple(
+            Method(
+                name=m.name,
+                path=f"/{full_name}/{m.name}",
+                input_type=m.input_type.lstrip("."),
+                output_type=m.output_type.lstrip("."),
+                kind=_kind(m.client_streaming, m.server_streaming),
+                idempotency=_idempotency(m.options.idempotency_level),
+                deprecated=m.options.deprecated,
+                comment=self.comment(path + (_SERVICE_METHOD, i)),
+            )
+            for i, m in enumerate(proto.method)
+        )
+        return Service(
+            name=proto.name,
+            full_name=full_name,
+            methods=methods,
+            deprecated=proto.options.deprecated,
+            comment=self.comment(path),
+        )
+
+
+def _build_file(
+    fd: descriptor_pb2.FileDescriptorProto,
+    map_entries: set[str],
+    types: dict[str, TypeDecl],
+) -> ProtoFile:
+    b = _Builder(fd, map_entries, types)
+    return ProtoFile(
+        name=fd.name,
+        package=fd.package,
+        syntax=fd.syntax or "proto2",
+        dependencies=tuple(fd.dependency),
+        services=tuple(
+            b.service(s, (_FILE_SERVICE, i)) for i, s in enumerate(fd.service)
+        ),
+        messages=tuple(
+            b.message(m, "", (_FILE_MESSAGE, i)) for i, m in enumerate(fd.message_type)
+        ),
+        enums=tuple(b.enum(e, "", (_FILE_ENUM, i)) for i, e in enumerate(fd.enum_type)),
+    )
+
+
+def _kind(client_streaming: bool, server_streaming: bool) -> StreamingKind:
+    return {
+        (False, False): StreamingKind.UNARY_UNARY,
+        (False, True): StreamingKind.UNARY_STREAM,
+        (True, False): StreamingKind.STREAM_UNARY,
+        (True, True): StreamingKind.STREAM_STREAM,
+    }[(client_streaming, server_streaming)]
+
+
+def _idempotency(level: int) -> Idempotency:
+    if level == _MethodOptions.NO_SIDE_EFFECTS:
+        return Idempotency.NO_SIDE_EFFECTS
+    if level == _MethodOptions.IDEMPOTENT:
+        return Idempotency.IDEMPOTENT
+    return Idempotency.UNKNOWN
+
+
+def _clean_comment(text: str) -> str:
+    """Normalise a protoc leading comment: CRLF to LF, common indent removed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [line.rstrip() for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines)

@@ -1,0 +1,190 @@
+"""Naming: every Python identifier and import alias of a generated module.
+
+This is the one place that decides what things are called in Python, so a
+collision is caught here, by construction, instead of surfacing as broken code:
+
+* RPC names become snake_case (``GetV2HTTPStatus`` -> ``get_v2_http_status``);
+  keywords and names reserved by the client and servicer base classes get a
+  trailing underscore, and names with a leading underscore get an ``rpc``
+  prefix (so Python's private-name mangling never applies).
+* Every message type resolves to ``<alias>.<Local.Name>``, where ``<alias>``
+  is its ``_pb2`` module imported under a name that cannot collide.
+* Module-level names (classes, functions, constants) are registered in one
+  :class:`Scope`; two things that would share a name are a GenerationError.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from .errors import GenerationError
+from .model import Model, ProtoFile, Service
+
+__all__ = [
+    "CLIENT_RESERVED",
+    "Scope",
+    "ImportTable",
+    "method_name",
+    "module_name",
+    "output_path",
+    "snake_case",
+]
+
+# Members of the runtime's client and servicer base classes (and of object):
+# an RPC method must never shadow them.
+CLIENT_RESERVED = frozenset(
+    {
+        "SERVICE_CONFIG",
+        "channel",
+        "close",
+        "connect",
+        "metadata",
+        "timeout",
+        "token",
+        "mro",
+    }
+)
+
+_UPPER_RUN = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def snake_case(name: str) -> str:
+    """``GetV2HTTPStatus`` -> ``get_v2_http_status``; underscores are kept."""
+    name = _UPPER_RUN.sub(r"\1_\2", name)
+    name = _LOWER_UPPER.sub(r"\1_\2", name)
+    return name.lower()
+
+
+def safe_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """``name`` made safe to define: keywords and ``reserved`` get a trailing ``_``."""
+    if name.startswith("_"):
+        name = "rpc" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
+        name += "_"
+    return name
+
+
+def method_name(rpc: str) -> str:
+    """The Python method name of an RPC on generated clients and servicers."""
+    return safe_identifier(snake_case(rpc), CLIENT_RESERVED)
+
+
+def module_name(proto_file: str, suffix: str) -> str:
+    """The dotted Python module protoc's Python generators use for a .proto file.
+
+    ``auth/v1/auth.proto`` with suffix ``_pb2`` -> ``auth.v1.auth_pb2``.
+    """
+    stem = proto_file[: -len(".proto")] if proto_file.endswith(".proto") else proto_file
+    return stem.replace("-", "_").replace("/", ".") + suffix
+
+
+def output_path(proto_file: str, suffix: str) -> str:
+    """The path of the generated ``.py`` file for ``proto_file``."""
+    return module_name(proto_file, suffix).replace(".", "/") + ".py"
+
+
+class Scope:
+    """The module-level names of one generated module, each claimed once."""
+
+    def __init__(self, where: str) -> None:
+        self._where = where
+        self._owners: dict[str, str] = {}
+
+    def claim(self, name: str, owner: str) -> str:
+        """Claim ``name`` for ``owner``; a name claimed twice is an error."""
+        previous = self._owners.get(name)
+        if previous is not None:
+            raise GenerationError(
+                f"{self._where}: {previous} and {owner} both map to the Python name {name}"
+            )
+        self._owners[name] = owner
+        return name
+
+    def claim_private(self, name: str, owner: str) -> str:
+        """Claim a private name, numbering it until it is free."""
+        candidate, n = name, 2
+        while candidate in self._owners:
+            candidate, n = f"{name}_{n}", n + 1
+        return self.claim(candidate, owner)
+
+
+class ImportTable:
+    """The ``_pb2`` modules one generated module imports, with their aliases.
+
+    Aliases are the module's own name (``auth_pb2``) unless two modules share
+    it; then parent directories are prepended (``v1_types_pb2``) until each is
+    unique. Every alias ends in ``_pb2``, which no other module-level name of a
+    generated module does, so aliases cannot collide with anything else.
+    """
+
+    def __init__(self, model: Model, modules: set[str]) -> None:
+        self._model = model
+        self._alias = _aliases(sorted(modules))
+
+    @classmethod
+    def for_file(cls, model: Model, proto: ProtoFile) -> ImportTable:
+        """The imports needed by the generated module of ``proto``."""
+        files = {proto.name}
+        for service in proto.services:
+            for method in service.methods:
+                files.add(model.message(method.input_type).file)
+                files.add(model.message(method.output_type).file)
+        return cls(model, {module_name(f, "_pb2") for f in files})
+
+    def type_ref(self, full_name: str) -> str:
+        """The Python expression naming message or enum ``full_name``."""
+        decl = self._model.message(full_name)
+        parts = decl.local_name.split(".")
+        for part in parts:
+            if keyword.iskeyword(part):
+                raise GenerationError(
+                    f"{decl.file}: message {decl.full_name}: the name {part!r} is a "
+                    "Python keyword, which protobuf's Python classes cannot be "
+                    "referenced by"
+                )
+        return f"{self._alias[module_name(decl.file, '_pb2')]}.{decl.local_name}"
+
+    def statements(self) -> list[str]:
+        """The import statements, sorted by module."""
+        lines = []
+        for module, alias in sorted(self._alias.items()):
+            package, _, leaf = module.rpartition(".")
+            suffix = "" if alias == leaf else f" as {alias}"
+            if package:
+                lines.append(f"from {package} import {leaf}{suffix}")
+            else:
+                lines.append(f"import {leaf}{suffix}")
+        return lines
+
+
+def _aliases(modules: list[str]) -> dict[str, str]:
+    depth = {m: 1 for m in modules}
+    while True:
+        alias = {m: "_".join(m.split(".")[-depth[m] :]) for m in modules}
+        counts: dict[str, list[str]] = {}
+        for m, a in alias.items():
+            counts.setdefault(a, []).append(m)
+        clashing = [ms for ms in counts.values() if len(ms) > 1]
+        if not clashing:
+            return alias
+        for group in clashing:
+            for m in group:
+                if depth[m] >= len(m.split(".")):
+                    raise GenerationError(
+                        f"cannot give distinct import aliases to {', '.join(group)}"
+                    )
+                depth[m] += 1
+
+
+def service_names(service: Service, scope: Scope) -> dict[str, str]:
+    """Claim the public module-level names of one service in ``scope``."""
+    owner = f"service {service.name}"
+    return {
+        "client": scope.claim(f"{service.name}Client", owner),
+        "async_client": scope.claim(f"{service.name}AsyncClient", owner),
+        "servicer": scope.claim(f"{service.name}Servicer", owner),
+        "async_servicer": scope.claim(f"{service.name}AsyncServicer", owner),
+        "add_function": scope.claim(f"add_{service.name}Servicer_to_server", owner),
+    }

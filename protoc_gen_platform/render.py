@@ -1,0 +1,46 @@
+"""Rendering: the Jinja2 environment over templates/, and nothing else.
+
+Templates receive view objects from :mod:`protoc_gen_platform.views`; they loop
+and call macros, and every name they print was decided by the naming layer.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+from . import pytext
+from .views import ModuleView
+
+__all__ = ["render_module", "templates_dir"]
+
+
+def templates_dir() -> Path:
+    """Where the templates are: inside the installed package, else the repo's."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "module.py.j2").is_file():
+            return candidate
+    raise FileNotFoundError(f"templates not found next to {here}")
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["docstring"] = pytext.docstring
+    env.filters["pystr"] = pytext.pystr
+    return env
+
+
+def render_module(module: ModuleView) -> str:
+    """The unformatted Python source of one generated module."""
+    return _environment().get_template("module.py.j2").render(module=module)
