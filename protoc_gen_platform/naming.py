@@ -160,21 +160,23 @@ class ImportTable:
 
 
 def _aliases(modules: list[str]) -> dict[str, str]:
+    """Shortest distinct aliases: leaf names, lengthened by parents on a clash."""
     depth = {m: 1 for m in modules}
     while True:
         alias = {m: "_".join(m.split(".")[-depth[m] :]) for m in modules}
-        counts: dict[str, list[str]] = {}
+        groups: dict[str, list[str]] = {}
         for m, a in alias.items():
-            counts.setdefault(a, []).append(m)
-        clashing = [ms for ms in counts.values() if len(ms) > 1]
+            groups.setdefault(a, []).append(m)
+        clashing = [ms for ms in groups.values() if len(ms) > 1]
         if not clashing:
             return alias
         for group in clashing:
-            for m in group:
-                if depth[m] >= len(m.split(".")):
-                    raise GenerationError(
-                        f"cannot give distinct import aliases to {', '.join(group)}"
-                    )
+            growable = [m for m in group if depth[m] < len(m.split("."))]
+            if not growable:
+                raise GenerationError(
+                    f"cannot give distinct import aliases to {', '.join(group)}"
+                )
+            for m in growable:
                 depth[m] += 1
 
 

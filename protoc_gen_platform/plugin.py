@@ -29,7 +29,9 @@ from .views import module_view
 __all__ = ["RequestError", "generate", "main", "read_request", "runtime_files"]
 
 _Response = plugin_pb2.CodeGeneratorResponse
-SUPPORTED_FEATURES = _Response.FEATURE_PROTO3_OPTIONAL | _Response.FEATURE_SUPPORTS_EDITIONS
+SUPPORTED_FEATURES = (
+    _Response.FEATURE_PROTO3_OPTIONAL | _Response.FEATURE_SUPPORTS_EDITIONS
+)
 MINIMUM_EDITION = descriptor_pb2.EDITION_PROTO2
 MAXIMUM_EDITION = descriptor_pb2.EDITION_2023
 DEBUG_ENV = "PROTOC_GEN_PLATFORM_DEBUG"
@@ -100,7 +102,9 @@ def package_markers(proto_files: Iterable[str]) -> list[tuple[str, str]]:
     return [(f"{d}/__init__.py", PACKAGE_MARKER) for d in sorted(directories)]
 
 
-def generate(request: plugin_pb2.CodeGeneratorRequest) -> plugin_pb2.CodeGeneratorResponse:
+def generate(
+    request: plugin_pb2.CodeGeneratorRequest,
+) -> plugin_pb2.CodeGeneratorResponse:
     """Run the pipeline; failures become ``response.error`` and no files."""
     response = _Response(
         supported_features=SUPPORTED_FEATURES,
@@ -144,7 +148,9 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
         print(f"protoc-gen-platform {__version__}")
         return 0
     if args:
-        print(_USAGE, file=sys.stderr if args[0] not in ("-h", "--help") else sys.stdout)
+        print(
+            _USAGE, file=sys.stderr if args[0] not in ("-h", "--help") else sys.stdout
+        )
         return 0 if args[0] in ("-h", "--help") else 2
     source = stdin if stdin is not None else sys.stdin.buffer
     if stdin is None and sys.stdin.isatty():

@@ -38,28 +38,32 @@ def docstring(text: str, indent: int) -> str:
     """A triple-quoted docstring literal holding ``text``, inertly.
 
     Continuation lines are indented by ``indent`` spaces; the literal itself is
-    placed by the caller. Backslashes are doubled, quote runs are broken, and
-    control or line-breaking characters become escapes.
+    placed by the caller. Lines lose trailing whitespace, as black would make
+    them; backslashes are doubled, quote runs are broken, and control or
+    line-breaking characters become escapes.
     """
-    text = text.strip()
+    pad = " " * indent
+    lines = [_escape_line(line.rstrip()) for line in text.strip().split("\n")]
+    if len(lines) == 1:
+        return f'"""{lines[0]}"""'
+    rest = "\n".join(pad + line if line else "" for line in lines[1:])
+    return f'"""{lines[0]}\n{rest}\n{pad}"""'
+
+
+def _escape_line(line: str) -> str:
     out = []
-    for i, ch in enumerate(text):
+    for i, ch in enumerate(line):
         if ch == "\\":
             out.append("\\\\")
-        elif ch == '"' and (i + 1 == len(text) or text[i + 1] == '"'):
-            # No two quotes in a row, and none last: no '"""' can close early.
+        elif ch == '"' and (i + 1 == len(line) or line[i + 1] == '"'):
+            # No two quotes in a row, and none last on a line: nothing can
+            # close the literal early.
             out.append('\\"')
         elif _needs_escape(ch):
             out.append(_escape_char(ch))
         else:
             out.append(ch)
-    body = "".join(out)
-    pad = " " * indent
-    lines = body.split("\n")
-    if len(lines) == 1:
-        return f'"""{lines[0]}"""'
-    rest = "\n".join(pad + line if line.strip() else "" for line in lines[1:])
-    return f'"""{lines[0]}\n{rest}\n{pad}"""'
+    return "".join(out)
 
 
 def pystr(value: str) -> str:

@@ -73,9 +73,7 @@ class ServiceView:
     @property
     def add_doc(self) -> str:
         """The registration function's docstring text."""
-        return (
-            f"Register ``servicer`` on ``server`` to serve ``{self.service.full_name}``."
-        )
+        return f"Register ``servicer`` on ``server`` to serve ``{self.service.full_name}``."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,7 +131,10 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
     for taken in ("annotations", "grpc", "Iterable", "Iterator", "_rt", "__all__"):
         scope.claim(taken, "the module's imports")
     imports = naming.ImportTable.for_file(model, proto)
-    services = tuple(_service_view(s, scope, imports, proto) for s in proto.services)
+    services = tuple(
+        _service_view(s, scope, imports, proto, len(proto.services) > 1)
+        for s in proto.services
+    )
     return ModuleView(
         proto=proto,
         path=naming.output_path(proto.name, MODULE_SUFFIX),
@@ -144,7 +145,11 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
 
 
 def _service_view(
-    service: Service, scope: naming.Scope, imports: naming.ImportTable, proto: ProtoFile
+    service: Service,
+    scope: naming.Scope,
+    imports: naming.ImportTable,
+    proto: ProtoFile,
+    qualify: bool,
 ) -> ServiceView:
     names = naming.service_names(service, scope)
     seen: dict[str, str] = {}
@@ -157,7 +162,8 @@ def _service_view(
                 f"{rpc.name} both map to {python_name}"
             )
         seen[python_name] = rpc.name
-        constant = naming.snake_case(f"{service.name}_{rpc.name}").upper()
+        qualified = f"{service.name}_{rpc.name}" if qualify else rpc.name
+        constant = naming.snake_case(qualified).upper()
         methods.append(
             MethodView(
                 rpc=rpc,

@@ -1,0 +1,25 @@
+"""Fixtures: the SDK generated once per session from proto/ by the real protoc."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from support import proto_files, protoc
+
+
+@pytest.fixture(scope="session")
+def sdk_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """proto/ compiled with the python, mypy and platform generators.
+
+    The directory is put on sys.path for the session, so tests can import the
+    generated modules with their real ``_pb2`` modules.
+    """
+    out = tmp_path_factory.mktemp("sdk")
+    protoc(out, proto_files())
+    sys.path.insert(0, str(out))
+    yield out
+    sys.path.remove(str(out))
