@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import black
+from black.mode import Mode, TargetVersion
+from black.parsing import InvalidInput
 
 from .errors import GenerationError
 
 __all__ = ["format_python"]
 
-_MODE = black.Mode(
-    target_versions={black.TargetVersion.PY310},
-    line_length=88,
-)
+_MODE = Mode(target_versions={TargetVersion.PY310}, line_length=88)
 
 
 def format_python(source: str, path: str) -> str:
     """``source`` as black formats it; invalid Python is a GenerationError."""
     try:
         return black.format_str(source, mode=_MODE)
-    except black.InvalidInput as exc:
+    except InvalidInput as exc:
         first = str(exc).splitlines()[0] if str(exc) else "invalid Python"
         raise GenerationError(
             f"{path}: generated code is not valid Python ({first}); "

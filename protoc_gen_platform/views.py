@@ -98,7 +98,7 @@ class ModuleView:
     def typing_imports(self) -> tuple[str, ...]:
         """The names the module imports from ``typing``."""
         kinds = {m.rpc.kind for s in self.services for m in s.methods}
-        names = set()
+        names: set[str] = set()
         if any(k.client_streaming for k in kinds):
             names.update(("Iterable", "Iterator"))
         if any(k.server_streaming for k in kinds):
