@@ -1,0 +1,103 @@
+"""The model over proto/: kinds, options, comments and nested types."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from google.protobuf import descriptor_pb2
+from google.protobuf.compiler import plugin_pb2
+
+from protoc_gen_platform.model import Idempotency, Model, StreamingKind, build_model
+from support import PROTO, proto_files
+
+
+def _model() -> Model:
+    data = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grpc_tools.protoc",
+            f"-I{PROTO}",
+            "--include_imports",
+            "--include_source_info",
+            "--descriptor_set_out=/dev/stdout",
+            *proto_files(),
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+    fds = descriptor_pb2.FileDescriptorSet.FromString(data)
+    return build_model(
+        plugin_pb2.CodeGeneratorRequest(
+            file_to_generate=proto_files(), proto_file=fds.file
+        )
+    )
+
+
+MODEL = _model()
+
+
+def _method(service: str, name: str):  # type: ignore[no-untyped-def]
+    for proto in MODEL.files.values():
+        for s in proto.services:
+            if s.full_name == service:
+                return next(m for m in s.methods if m.name == name)
+    raise KeyError(service)
+
+
+def test_streaming_kinds() -> None:
+    assert (
+        _method("platform.auth.v1.AuthService", "ValidateToken").kind
+        is StreamingKind.UNARY_UNARY
+    )
+    assert (
+        _method("platform.config.v1.ConfigService", "WatchConfig").kind
+        is StreamingKind.UNARY_STREAM
+    )
+    assert (
+        _method("platform.data.v1.BronzeService", "IngestRecords").kind
+        is StreamingKind.STREAM_UNARY
+    )
+    assert (
+        _method("platform.intelligence.v1.CalculationService", "EvaluateStream").kind
+        is StreamingKind.STREAM_STREAM
+    )
+
+
+def test_idempotency_and_paths() -> None:
+    get = _method("platform.etl.v1.EtlService", "GetPipeline")
+    assert get.idempotency is Idempotency.NO_SIDE_EFFECTS
+    assert get.path == "/platform.etl.v1.EtlService/GetPipeline"
+    assert (
+        _method("platform.etl.v1.EtlService", "CancelRun").idempotency
+        is Idempotency.IDEMPOTENT
+    )
+    assert (
+        _method("platform.etl.v1.EtlService", "TriggerRun").idempotency
+        is Idempotency.UNKNOWN
+    )
+
+
+def test_every_service_and_rpc_of_proto_has_a_comment() -> None:
+    for proto in MODEL.files.values():
+        for service in proto.services:
+            assert service.comment, service.full_name
+            for method in service.methods:
+                assert method.comment, method.path
+                assert "\r" not in method.comment
+
+
+def test_types_index_covers_nested_messages_and_map_entries() -> None:
+    error = MODEL.message("platform.common.Error")
+    metadata = next(f for f in error.fields if f.name == "metadata")
+    assert metadata.is_map and metadata.repeated
+    violations = next(f for f in error.fields if f.name == "field_violations")
+    assert violations.repeated and not violations.is_map
+    assert violations.type_name == "platform.common.FieldViolation"
+    response = MODEL.message("platform.auth.v1.ValidateTokenResponse")
+    assert response.oneofs == ("result",)
+    assert {f.name: f.oneof for f in response.fields} == {
+        "success": "result",
+        "error": "result",
+    }
