@@ -36,3 +36,27 @@ def test_buf_lint_would_catch_a_missing_comment(tmp_path) -> None:  # type: igno
     )
     assert result.returncode != 0
     assert 'Message "Bare" should have a non-empty comment' in result.stdout
+
+
+def test_buf_breaking_runs_against_the_main_branch() -> None:
+    result = _buf("breaking", "--against", "../.git#branch=main,subdir=proto")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_buf_breaking_catches_a_removed_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    changed = tmp_path / "proto"
+    shutil.copytree(PROTO, changed)
+    auth = changed / "auth" / "v1" / "auth.proto"
+    text = auth.read_text()
+    assert "  string token = 1;\n" in text
+    auth.write_text(text.replace("  string token = 1;\n", "", 1))
+    result = subprocess.run(
+        [tool("buf"), "breaking", "--against", str(PROTO)],
+        cwd=changed,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "auth/v1/auth.proto" in result.stdout
