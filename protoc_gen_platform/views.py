@@ -61,6 +61,34 @@ class ServiceView:
         )
 
     @property
+    def async_client_doc(self) -> str:
+        """The asyncio client class's docstring text."""
+        return _join_paragraphs(
+            self.service.comment,
+            f"Asyncio client for ``{self.service.full_name}``.",
+            _DEPRECATED_SERVICE if self.service.deprecated else "",
+        )
+
+    @property
+    def async_servicer_doc(self) -> str:
+        """The asyncio servicer class's docstring text."""
+        return _join_paragraphs(
+            self.service.comment,
+            f"Asyncio servicer for ``{self.service.full_name}``, served by\n"
+            "``grpc.aio.server()``: subclass it and override the methods you serve\n"
+            "with coroutines (async generators for streaming responses). A method\n"
+            "left as is answers UNIMPLEMENTED.",
+            _DEPRECATED_SERVICE if self.service.deprecated else "",
+        )
+
+    @property
+    def retryable(self) -> tuple[str, ...]:
+        """Names of the RPCs that are safe to retry (by ``idempotency_level``)."""
+        return tuple(
+            m.rpc.name for m in self.methods if m.rpc.idempotency.safe_to_retry
+        )
+
+    @property
     def servicer_doc(self) -> str:
         """The servicer classes' docstring text."""
         return _join_paragraphs(
@@ -73,7 +101,11 @@ class ServiceView:
     @property
     def add_doc(self) -> str:
         """The registration function's docstring text."""
-        return f"Register ``servicer`` on ``server`` to serve ``{self.service.full_name}``."
+        return (
+            f"Register ``servicer`` on ``server`` to serve ``{self.service.full_name}``.\n\n"
+            "A synchronous servicer runs on ``grpc.server()`` or ``grpc.aio.server()``;\n"
+            "an asyncio servicer needs ``grpc.aio.server()``."
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,9 +132,9 @@ class ModuleView:
         kinds = {m.rpc.kind for s in self.services for m in s.methods}
         names: set[str] = set()
         if any(k.client_streaming for k in kinds):
-            names.update(("Iterable", "Iterator"))
+            names.update(("AsyncIterator", "Iterable", "Iterator"))
         if any(k.server_streaming for k in kinds):
-            names.add("Iterator")
+            names.update(("AsyncIterator", "Iterator"))
         return tuple(sorted(names))
 
     @property
@@ -112,7 +144,13 @@ class ModuleView:
             sorted(
                 name
                 for s in self.services
-                for name in (s.client, s.servicer, s.add_function)
+                for name in (
+                    s.client,
+                    s.async_client,
+                    s.servicer,
+                    s.async_servicer,
+                    s.add_function,
+                )
             )
         )
 
@@ -128,7 +166,15 @@ def _join_paragraphs(*paragraphs: str) -> str:
 def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
     """Name everything the generated module of ``proto`` defines and imports."""
     scope = naming.Scope(proto.name)
-    for taken in ("annotations", "grpc", "Iterable", "Iterator", "_rt", "__all__"):
+    for taken in (
+        "annotations",
+        "grpc",
+        "AsyncIterator",
+        "Iterable",
+        "Iterator",
+        "_rt",
+        "__all__",
+    ):
         scope.claim(taken, "the module's imports")
     imports = naming.ImportTable.for_file(model, proto)
     services = tuple(

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pytest
 
-from support import proto_files, protoc
+from support import REPO, proto_files, protoc
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +20,17 @@ def sdk_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """
     out = tmp_path_factory.mktemp("sdk")
     protoc(out, proto_files())
+    sys.path.insert(0, str(out))
+    yield out
+    sys.path.remove(str(out))
+
+
+@pytest.fixture(scope="session")
+def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """tests/protos compiled like proto/, and put on sys.path for the session."""
+    corpus = REPO / "tests" / "protos"
+    out = tmp_path_factory.mktemp("corpus")
+    protoc(out, proto_files(corpus), include=corpus)
     sys.path.insert(0, str(out))
     yield out
     sys.path.remove(str(out))

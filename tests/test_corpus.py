@@ -18,15 +18,6 @@ from support import REPO, platform_modules, proto_files, protoc
 CORPUS = REPO / "tests" / "protos"
 
 
-@pytest.fixture(scope="module")
-def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    out = tmp_path_factory.mktemp("corpus")
-    protoc(out, proto_files(CORPUS), include=CORPUS)
-    sys.path.insert(0, str(out))
-    yield out
-    sys.path.remove(str(out))
-
-
 def test_imports_resolve_across_packages_and_well_known_types(corpus_out: Path) -> None:
     text = (corpus_out / "demo/deep/nested/v1/things_platform.py").read_text()
     for line in [
@@ -61,6 +52,7 @@ def test_corpus_modules_import(corpus_out: Path) -> None:
     names = platform_modules(corpus_out)
     assert names == [
         "demo.deep.nested.v1.things_platform",
+        "demo.echo.v1.echo_platform",
         "demo.editions.ed_platform",
         "demo.legacy.legacy_platform",
     ]

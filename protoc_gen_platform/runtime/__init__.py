@@ -7,17 +7,44 @@ be renamed or moved. Generated methods are a signature, a docstring and one
 call into this package.
 """
 
-from ._client import Client
-from ._rpc import DEFAULT, Default, Metadata, Rpc, Timeout
-from ._server import add_service, unimplemented
+from ._client import (
+    DEFAULT_TIMEOUT,
+    AnyIterable,
+    AsyncClient,
+    AsyncTokenSource,
+    Client,
+    TokenSource,
+)
+from ._rpc import DEFAULT, Default, Metadata, Rpc, Timeout, retry_service_config
+from ._server import (
+    AsyncServicer,
+    Servicer,
+    add_service,
+    unimplemented,
+    unimplemented_async,
+    unimplemented_stream,
+)
+from ._streams import AsyncResponseStream, ResponseStream
 
 __all__ = [
     "DEFAULT",
+    "DEFAULT_TIMEOUT",
+    "AnyIterable",
+    "AsyncClient",
+    "AsyncResponseStream",
+    "AsyncServicer",
+    "AsyncTokenSource",
     "Client",
     "Default",
     "Metadata",
+    "ResponseStream",
     "Rpc",
+    "Servicer",
     "Timeout",
+    "TokenSource",
     "add_service",
+    "retry_service_config",
     "unimplemented",
+    "unimplemented_async",
+    "unimplemented_stream",
 ]

@@ -1,35 +1,135 @@
-"""The base class of generated synchronous clients."""
+"""The base classes of generated clients, synchronous and asyncio."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator, Union
+import inspect
+import warnings
+from typing import (
+    Any,
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    ClassVar,
+    Iterable,
+    TypeVar,
+    Union,
+)
 
 import grpc
 
 from ._rpc import DEFAULT, Metadata, RequestT, ResponseT, Rpc, Timeout, serialize
+from ._streams import AsyncResponseStream, ResponseStream
 
-__all__ = ["Client", "TokenSource"]
+__all__ = [
+    "AnyIterable",
+    "AsyncClient",
+    "AsyncTokenSource",
+    "Client",
+    "DEFAULT_TIMEOUT",
+    "TokenSource",
+]
 
 TokenSource = Union[str, Callable[[], str], None]
 """A bearer token, or a zero-argument callable that returns a fresh one."""
 
+AsyncTokenSource = Union[str, Callable[[], str], Callable[[], Awaitable[str]], None]
+"""As :data:`TokenSource`, and the callable may also be async."""
+
+AnyIterable = Union[Iterable[RequestT], AsyncIterable[RequestT]]
+"""Requests for a client-streaming call on an asyncio channel."""
+
 DEFAULT_TIMEOUT = 30.0
 """Seconds a call may take when neither the call nor the client sets a timeout."""
 
+_CallOptions = tuple[Union[float, None], tuple[tuple[str, Union[str, bytes]], ...]]
+_ClientT = TypeVar("_ClientT", bound="_BaseClient")
 
-class Client:
+
+class _BaseClient:
+    """What sync and asyncio clients share: settings, ``connect``, ``repr``."""
+
+    SERVICE_CONFIG: ClassVar[str] = '{"methodConfig": []}'
+    """The service's gRPC service config (JSON), with its retry policy."""
+
+    _DEPRECATED: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        channel: Any,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        token: Any = None,
+    ) -> None:
+        if self._DEPRECATED:
+            warnings.warn(
+                f"{type(self).__name__}: the service is deprecated",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+        self._channel = channel
+        self._owns_channel = False
+        self._timeout = timeout
+        self._metadata = tuple(metadata or ())
+        self._token = token
+        self._callables: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        token = "<set>" if self._token is not None else None
+        return f"{type(self).__name__}(timeout={self._timeout!r}, token={token})"
+
+    @classmethod
+    def _channel_options(cls) -> list[tuple[str, Any]]:
+        return [("grpc.service_config", cls.SERVICE_CONFIG), ("grpc.enable_retries", 1)]
+
+    @staticmethod
+    def _credentials(
+        credentials: grpc.ChannelCredentials | None, insecure: bool
+    ) -> grpc.ChannelCredentials | None:
+        """The channel credentials; None means a plaintext channel."""
+        if insecure and credentials is not None:
+            raise ValueError("pass either credentials or insecure=True, not both")
+        if insecure:
+            return None
+        return credentials or grpc.ssl_channel_credentials()
+
+    def _merge(
+        self, timeout: Timeout, metadata: Metadata | None, token: str | None
+    ) -> _CallOptions:
+        seconds = self._timeout if timeout is DEFAULT else timeout
+        merged = self._metadata + tuple(metadata or ())
+        if token:
+            merged += (("authorization", f"Bearer {token}"),)
+        return seconds, merged
+
+    def _callable(self, rpc: Rpc[Any, Any]) -> Any:
+        """The channel's multicallable for ``rpc``, created once and cached."""
+        found = self._callables.get(rpc.path)
+        if found is None:
+            found = getattr(self._channel, rpc.kind)(
+                rpc.path,
+                request_serializer=serialize,
+                response_deserializer=rpc.response_type.FromString,
+            )
+            self._callables[rpc.path] = found
+        return found
+
+
+class Client(_BaseClient):
     """Calls the RPCs of one service over a :class:`grpc.Channel`.
 
     Generated ``<Service>Client`` classes subclass this and add one method per
-    RPC. Every call gets a deadline (the call's ``timeout``, else the client's),
-    the client's metadata merged with the call's, and the bearer token.
+    RPC. Every call gets a deadline (the call's ``timeout``, else the client's;
+    ``None`` means none), the client's metadata merged with the call's, and
+    the bearer token as ``authorization: Bearer <token>``.
 
     Args:
-        channel: The channel to call over. The client does not close it.
+        channel: The channel to call over; the client closes it only if it
+            created it (see :meth:`connect`).
         timeout: Default seconds per call; ``None`` means no deadline.
         metadata: Metadata sent with every call.
-        token: A bearer token (or a callable returning one) sent as
-            ``authorization: Bearer <token>`` on every call.
+        token: A bearer token, or a callable returning one, sent with every
+            call. It never appears in ``repr()``.
     """
 
     def __init__(
@@ -40,39 +140,51 @@ class Client:
         metadata: Metadata | None = None,
         token: TokenSource = None,
     ) -> None:
-        self._channel = channel
-        self._timeout = timeout
-        self._metadata = tuple(metadata or ())
-        self._token = token
-        self._callables: dict[str, Any] = {}
+        super().__init__(channel, timeout=timeout, metadata=metadata, token=token)
 
-    def __repr__(self) -> str:
-        token = "set" if self._token is not None else "none"
-        return f"{type(self).__name__}(timeout={self._timeout!r}, token={token})"
+    @classmethod
+    def connect(
+        cls: type[_ClientT],
+        target: str,
+        *,
+        credentials: grpc.ChannelCredentials | None = None,
+        insecure: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        token: TokenSource = None,
+    ) -> _ClientT:
+        """A client that owns a new channel to ``target``.
 
-    def _call_options(
-        self, timeout: Timeout, metadata: Metadata | None
-    ) -> tuple[float | None, tuple[tuple[str, str | bytes], ...]]:
-        """The deadline and merged metadata for one call."""
-        seconds = self._timeout if timeout is DEFAULT else timeout
-        merged = self._metadata + tuple(metadata or ())
+        The channel uses TLS with the system's root certificates, unless
+        ``credentials`` are given or ``insecure=True`` asks for plaintext. It
+        carries the service's :attr:`SERVICE_CONFIG`, so calls that are safe to
+        repeat are retried on UNAVAILABLE. :meth:`close` closes it.
+        """
+        creds = cls._credentials(credentials, insecure)
+        options = cls._channel_options()
+        channel = (
+            grpc.insecure_channel(target, options=options)
+            if creds is None
+            else grpc.secure_channel(target, creds, options=options)
+        )
+        client = cls(channel, timeout=timeout, metadata=metadata, token=token)
+        client._owns_channel = True
+        return client
+
+    def close(self) -> None:
+        """Close the channel if this client created it; otherwise do nothing."""
+        if self._owns_channel:
+            self._channel.close()
+
+    def __enter__(self: _ClientT) -> _ClientT:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _options(self, timeout: Timeout, metadata: Metadata | None) -> _CallOptions:
         token = self._token() if callable(self._token) else self._token
-        if token:
-            merged += (("authorization", f"Bearer {token}"),)
-        return seconds, merged
-
-    def _callable(self, rpc: Rpc[Any, Any], kind: str) -> Any:
-        """The channel's multicallable for ``rpc``, created once and cached."""
-        found = self._callables.get(rpc.path)
-        if found is None:
-            factory = getattr(self._channel, kind)
-            found = factory(
-                rpc.path,
-                request_serializer=serialize,
-                response_deserializer=rpc.response_type.FromString,
-            )
-            self._callables[rpc.path] = found
-        return found
+        return self._merge(timeout, metadata, token)
 
     def _unary_unary(
         self,
@@ -81,8 +193,9 @@ class Client:
         timeout: Timeout,
         metadata: Metadata | None,
     ) -> ResponseT:
-        seconds, merged = self._call_options(timeout, metadata)
-        response: ResponseT = self._callable(rpc, "unary_unary")(
+        rpc.warn_if_deprecated()
+        seconds, merged = self._options(timeout, metadata)
+        response: ResponseT = self._callable(rpc)(
             request, timeout=seconds, metadata=merged
         )
         return response
@@ -93,12 +206,12 @@ class Client:
         request: RequestT,
         timeout: Timeout,
         metadata: Metadata | None,
-    ) -> Iterator[ResponseT]:
-        seconds, merged = self._call_options(timeout, metadata)
-        call = self._callable(rpc, "unary_stream")(
-            request, timeout=seconds, metadata=merged
+    ) -> ResponseStream[ResponseT]:
+        rpc.warn_if_deprecated()
+        seconds, merged = self._options(timeout, metadata)
+        return ResponseStream(
+            self._callable(rpc)(request, timeout=seconds, metadata=merged)
         )
-        return _iterate(call)
 
     def _stream_unary(
         self,
@@ -107,8 +220,9 @@ class Client:
         timeout: Timeout,
         metadata: Metadata | None,
     ) -> ResponseT:
-        seconds, merged = self._call_options(timeout, metadata)
-        response: ResponseT = self._callable(rpc, "stream_unary")(
+        rpc.warn_if_deprecated()
+        seconds, merged = self._options(timeout, metadata)
+        response: ResponseT = self._callable(rpc)(
             iter(requests), timeout=seconds, metadata=merged
         )
         return response
@@ -119,17 +233,134 @@ class Client:
         requests: Iterable[RequestT],
         timeout: Timeout,
         metadata: Metadata | None,
-    ) -> Iterator[ResponseT]:
-        seconds, merged = self._call_options(timeout, metadata)
-        call = self._callable(rpc, "stream_stream")(
-            iter(requests), timeout=seconds, metadata=merged
+    ) -> ResponseStream[ResponseT]:
+        rpc.warn_if_deprecated()
+        seconds, merged = self._options(timeout, metadata)
+        return ResponseStream(
+            self._callable(rpc)(iter(requests), timeout=seconds, metadata=merged)
         )
-        return _iterate(call)
 
 
-def _iterate(call: Any) -> Iterator[Any]:
-    """Yield a streaming call's responses; leaving the loop early cancels it."""
-    try:
-        yield from call
-    finally:
-        call.cancel()
+class AsyncClient(_BaseClient):
+    """Calls the RPCs of one service over a :class:`grpc.aio.Channel`.
+
+    The asyncio twin of :class:`Client`, with the same settings; ``token`` may
+    also be an async callable. Unary-response methods are coroutines;
+    streaming-response methods return an :class:`AsyncResponseStream` to use
+    with ``async for``.
+    """
+
+    def __init__(
+        self,
+        channel: grpc.aio.Channel,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        token: AsyncTokenSource = None,
+    ) -> None:
+        super().__init__(channel, timeout=timeout, metadata=metadata, token=token)
+
+    @classmethod
+    def connect(
+        cls: type[_ClientT],
+        target: str,
+        *,
+        credentials: grpc.ChannelCredentials | None = None,
+        insecure: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        token: AsyncTokenSource = None,
+    ) -> _ClientT:
+        """A client that owns a new asyncio channel to ``target``.
+
+        As :meth:`Client.connect`: TLS with the system roots unless
+        ``credentials`` or ``insecure=True``; the service config with its retry
+        policy is installed; :meth:`close` closes the channel.
+        """
+        creds = cls._credentials(credentials, insecure)
+        options = cls._channel_options()
+        channel = (
+            grpc.aio.insecure_channel(target, options=options)
+            if creds is None
+            else grpc.aio.secure_channel(target, creds, options=options)
+        )
+        client = cls(channel, timeout=timeout, metadata=metadata, token=token)
+        client._owns_channel = True
+        return client
+
+    async def close(self) -> None:
+        """Close the channel if this client created it; otherwise do nothing."""
+        if self._owns_channel:
+            await self._channel.close()
+
+    async def __aenter__(self: _ClientT) -> _ClientT:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _options(
+        self, timeout: Timeout, metadata: Metadata | None
+    ) -> _CallOptions:
+        token = self._token() if callable(self._token) else self._token
+        if inspect.isawaitable(token):
+            token = await token
+        return self._merge(timeout, metadata, token)
+
+    async def _unary_unary(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        request: RequestT,
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> ResponseT:
+        rpc.warn_if_deprecated()
+        seconds, merged = await self._options(timeout, metadata)
+        response: ResponseT = await self._callable(rpc)(
+            request, timeout=seconds, metadata=merged
+        )
+        return response
+
+    def _unary_stream(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        request: RequestT,
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> AsyncResponseStream[ResponseT]:
+        rpc.warn_if_deprecated()
+
+        async def start() -> Any:
+            seconds, merged = await self._options(timeout, metadata)
+            return self._callable(rpc)(request, timeout=seconds, metadata=merged)
+
+        return AsyncResponseStream(start)
+
+    async def _stream_unary(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        requests: AnyIterable[RequestT],
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> ResponseT:
+        rpc.warn_if_deprecated()
+        seconds, merged = await self._options(timeout, metadata)
+        response: ResponseT = await self._callable(rpc)(
+            requests, timeout=seconds, metadata=merged
+        )
+        return response
+
+    def _stream_stream(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        requests: AnyIterable[RequestT],
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> AsyncResponseStream[ResponseT]:
+        rpc.warn_if_deprecated()
+
+        async def start() -> Any:
+            seconds, merged = await self._options(timeout, metadata)
+            return self._callable(rpc)(requests, timeout=seconds, metadata=merged)
+
+        return AsyncResponseStream(start)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import enum
-from typing import Generic, Sequence, TypeVar, Union
+import json
+import warnings
+from typing import Generic, Iterable, Sequence, TypeVar, Union
 
 from google.protobuf.message import Message
 
-__all__ = ["DEFAULT", "Default", "Metadata", "Rpc", "Timeout", "serialize"]
+__all__ = [
+    "DEFAULT",
+    "Default",
+    "Metadata",
+    "Rpc",
+    "Timeout",
+    "retry_service_config",
+    "serialize",
+]
 
 RequestT = TypeVar("RequestT", bound=Message)
 ResponseT = TypeVar("ResponseT", bound=Message)
@@ -33,7 +43,7 @@ Timeout = Union[float, None, Default]
 
 
 class Rpc(Generic[RequestT, ResponseT]):
-    """One RPC: its full path on the wire and its message types.
+    """One RPC: its full path on the wire, its kind and its message types.
 
     Attributes:
         path: grpc's full method name, ``/package.Service/Method``.
@@ -41,9 +51,11 @@ class Rpc(Generic[RequestT, ResponseT]):
             ``stream_stream``, as grpc names the four kinds.
         request_type: The request message class.
         response_type: The response message class.
+        deprecated: Whether the proto marks the RPC deprecated; calling it
+            then warns with DeprecationWarning.
     """
 
-    __slots__ = ("path", "kind", "request_type", "response_type")
+    __slots__ = ("path", "kind", "request_type", "response_type", "deprecated")
 
     def __init__(
         self,
@@ -51,11 +63,14 @@ class Rpc(Generic[RequestT, ResponseT]):
         kind: str,
         request_type: type[RequestT],
         response_type: type[ResponseT],
+        *,
+        deprecated: bool = False,
     ) -> None:
         self.path = path
         self.kind = kind
         self.request_type = request_type
         self.response_type = response_type
+        self.deprecated = deprecated
 
     def __repr__(self) -> str:
         return f"Rpc({self.path!r})"
@@ -70,7 +85,37 @@ class Rpc(Generic[RequestT, ResponseT]):
         """The full service name, such as ``platform.etl.v1.EtlService``."""
         return self.path[1:].rsplit("/", 1)[0]
 
+    def warn_if_deprecated(self) -> None:
+        """Warn (DeprecationWarning) at the caller's call site if deprecated."""
+        if self.deprecated:
+            warnings.warn(
+                f"RPC {self.path} is deprecated", DeprecationWarning, stacklevel=4
+            )
+
 
 def serialize(message: Message) -> bytes:
     """A message's wire bytes: the serializer every generated call uses."""
     return message.SerializeToString()
+
+
+RETRY_POLICY = {
+    "maxAttempts": 4,
+    "initialBackoff": "0.1s",
+    "maxBackoff": "5s",
+    "backoffMultiplier": 2,
+    "retryableStatusCodes": ["UNAVAILABLE"],
+}
+"""gRPC retry policy for calls that are safe to repeat (AIP-194): retry only
+UNAVAILABLE, with exponential backoff, at most four attempts in all."""
+
+
+def retry_service_config(service: str, retryable_methods: Iterable[str]) -> str:
+    """A gRPC service config (JSON) that retries the given methods of ``service``.
+
+    Used as the ``grpc.service_config`` channel option, it makes grpc's own
+    retry machinery repeat those methods on UNAVAILABLE; other methods are not
+    retried.
+    """
+    names = [{"service": service, "method": m} for m in retryable_methods]
+    configs = [{"name": names, "retryPolicy": RETRY_POLICY}] if names else []
+    return json.dumps({"methodConfig": configs}, sort_keys=True)

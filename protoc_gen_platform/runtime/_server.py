@@ -1,14 +1,21 @@
-"""Server-side helpers: registering servicers and answering UNIMPLEMENTED."""
+"""Server-side helpers: servicer bases, registration, UNIMPLEMENTED answers."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, NoReturn
+from typing import Any, AsyncIterator, Callable, Iterable, NoReturn
 
 import grpc
 
 from ._rpc import Rpc, serialize
 
-__all__ = ["add_service", "unimplemented"]
+__all__ = [
+    "AsyncServicer",
+    "Servicer",
+    "add_service",
+    "unimplemented",
+    "unimplemented_async",
+    "unimplemented_stream",
+]
 
 _HANDLER_FACTORIES: dict[str, Callable[..., grpc.RpcMethodHandler[Any, Any]]] = {
     "unary_unary": grpc.unary_unary_rpc_method_handler,
@@ -18,18 +25,35 @@ _HANDLER_FACTORIES: dict[str, Callable[..., grpc.RpcMethodHandler[Any, Any]]] = 
 }
 
 
+class Servicer:
+    """Base of generated synchronous servicers, served by ``grpc.server()``."""
+
+
+class AsyncServicer:
+    """Base of generated asyncio servicers, served by ``grpc.aio.server()``."""
+
+
 def add_service(
     server: grpc.Server | grpc.aio.Server,
+    servicer: Servicer | AsyncServicer,
     service_name: str,
     methods: Iterable[tuple[Rpc[Any, Any], Callable[..., Any]]],
 ) -> None:
-    """Register the methods of ``service_name``, given as ``(rpc, behaviour)`` pairs.
+    """Register ``servicer``'s methods, given as ``(rpc, behaviour)`` pairs.
 
-    Works with ``grpc.server()`` and ``grpc.aio.server()`` alike: an asyncio
-    server accepts coroutine functions and async generators as behaviours.
+    A synchronous servicer can be served by ``grpc.server()`` or by
+    ``grpc.aio.server()``; an asyncio servicer needs ``grpc.aio.server()``.
     """
+    is_async = isinstance(servicer, AsyncServicer)
+    if is_async and not isinstance(server, grpc.aio.Server):
+        raise TypeError(
+            f"{type(servicer).__name__} is an asyncio servicer: serve it with "
+            "grpc.aio.server(), not grpc.server()"
+        )
     handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
     for rpc, behaviour in methods:
+        if is_async and rpc.kind.endswith("_stream"):
+            behaviour = _async_generator(behaviour)
         handlers[rpc.method_name] = _HANDLER_FACTORIES[rpc.kind](
             behaviour,
             request_deserializer=rpc.request_type.FromString,
@@ -39,6 +63,41 @@ def add_service(
     server.add_generic_rpc_handlers((generic,))
 
 
+def _async_generator(
+    behaviour: Callable[..., AsyncIterator[Any]],
+) -> Callable[..., AsyncIterator[Any]]:
+    """Adapt a method returning an async iterator to an async generator function.
+
+    grpc.aio recognises streaming handlers by being async generator functions;
+    servicer methods may be those or plain functions returning an iterator.
+    """
+
+    async def handler(request: Any, context: Any) -> AsyncIterator[Any]:
+        async for response in behaviour(request, context):
+            yield response
+
+    return handler
+
+
+def _message(rpc: Rpc[Any, Any]) -> str:
+    return f"Method not implemented: {rpc.path}"
+
+
 def unimplemented(context: grpc.ServicerContext, rpc: Rpc[Any, Any]) -> NoReturn:
     """End the call with UNIMPLEMENTED, naming the RPC's full path."""
-    context.abort(grpc.StatusCode.UNIMPLEMENTED, f"Method not implemented: {rpc.path}")
+    context.abort(grpc.StatusCode.UNIMPLEMENTED, _message(rpc))
+
+
+async def unimplemented_async(
+    context: grpc.aio.ServicerContext[Any, Any], rpc: Rpc[Any, Any]
+) -> NoReturn:
+    """The asyncio twin of :func:`unimplemented`."""
+    await context.abort(grpc.StatusCode.UNIMPLEMENTED, _message(rpc))
+
+
+async def unimplemented_stream(
+    context: grpc.aio.ServicerContext[Any, Any], rpc: Rpc[Any, Any]
+) -> AsyncIterator[Any]:
+    """An async response stream that ends the call with UNIMPLEMENTED."""
+    await context.abort(grpc.StatusCode.UNIMPLEMENTED, _message(rpc))
+    yield  # pragma: no cover - makes this an async generator

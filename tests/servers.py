@@ -1,0 +1,51 @@
+"""Live loopback servers for the tests: OS-chosen ports, always stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from concurrent import futures
+from typing import AsyncIterator, Callable, Iterator
+
+import grpc
+
+Register = Callable[[grpc.Server], None]
+AsyncRegister = Callable[[grpc.aio.Server], None]
+
+
+@contextlib.contextmanager
+def sync_server(register: Register, workers: int = 8) -> Iterator[str]:
+    """Serve with ``grpc.server`` on 127.0.0.1:<free port>; yield the target."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers))
+    register(server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    assert port > 0
+    server.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.stop(grace=None).wait()
+
+
+@contextlib.asynccontextmanager
+async def aio_server(
+    register: AsyncRegister, *, migration_threads: int = 0
+) -> AsyncIterator[str]:
+    """Serve with ``grpc.aio.server`` on 127.0.0.1:<free port>; yield the target."""
+    pool = futures.ThreadPoolExecutor(migration_threads) if migration_threads else None
+    server = grpc.aio.server(migration_thread_pool=pool)
+    register(server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    assert port > 0
+    await server.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        await server.stop(grace=None)
+        if pool is not None:
+            pool.shutdown(wait=False)
+
+
+def run(coroutine: object) -> object:
+    """Run a coroutine to completion on a fresh event loop."""
+    return asyncio.run(coroutine)  # type: ignore[arg-type]
