@@ -4,6 +4,7 @@ well-known types, an empty service, proto2 with extensions, edition 2023."""
 from __future__ import annotations
 
 import importlib
+import inspect
 import subprocess
 import sys
 from concurrent import futures
@@ -54,6 +55,7 @@ def test_corpus_modules_import(corpus_out: Path) -> None:
         "demo.deep.nested.v1.things_platform",
         "demo.echo.v1.echo_platform",
         "demo.editions.ed_platform",
+        "demo.hostile.hostile_platform",
         "demo.legacy.legacy_platform",
     ]
     for name in names:
@@ -135,3 +137,21 @@ def test_nested_and_well_known_types_round_trip(corpus_out: Path) -> None:
     finally:
         channel.close()
         server.stop(grace=None).wait()
+
+
+def test_hostile_comments_become_inert_docstrings(corpus_out: Path) -> None:
+    hostile = importlib.import_module("demo.hostile.hostile_platform")
+    doc = inspect.getdoc(hostile.HostileServiceClient)
+    assert '""" ; import os; os.system("echo pwned") ; """' in doc
+    assert "''' and a backslash \\ and \\N{BULLET} and \\x41 and \\u0041." in doc
+    assert "{{ module }} {% raw %} {# c #}" in doc
+    assert doc is not None
+    assert "été, 日本, 🚀" in doc
+    assert 'Trailing quote"' in doc
+    method_doc = hostile.HostileServiceClient.do.__doc__  # raw: getdoc expands tabs
+    assert method_doc is not None
+    assert method_doc.startswith("Tab:\there. Backslash at the end \\")
+    crlf = inspect.getdoc(hostile.CrlfServiceClient)
+    assert crlf is not None
+    assert crlf.startswith('CRLF line one\nCRLF line two """')
+    assert "\r" not in crlf
