@@ -20,6 +20,7 @@ import re
 
 from .errors import GenerationError
 from .model import Model, ProtoFile, Service
+from .patterns import ERROR_TYPE, result_oneof, uses_error_type
 
 __all__ = [
     "CLIENT_RESERVED",
@@ -119,19 +120,37 @@ class ImportTable:
     generated module does, so aliases cannot collide with anything else.
     """
 
-    def __init__(self, model: Model, modules: set[str]) -> None:
+    def __init__(
+        self, model: Model, modules: set[str], registering: frozenset[str] = frozenset()
+    ) -> None:
         self._model = model
-        self._alias = _aliases(sorted(modules))
+        self._alias = _aliases(sorted(modules | registering))
+        self._registering = registering
 
     @classmethod
     def for_file(cls, model: Model, proto: ProtoFile) -> ImportTable:
-        """The imports needed by the generated module of ``proto``."""
+        """The imports needed by the generated module of ``proto``.
+
+        Besides the modules of every type its methods use, that includes the
+        module of ``platform.common.Error`` when the contracts define it but
+        ``proto`` does not depend on it: importing it registers the type, so
+        errors that carry it arrive decoded.
+        """
         files = {proto.name}
         for service in proto.services:
             for method in service.methods:
                 files.add(model.message(method.input_type).file)
                 files.add(model.message(method.output_type).file)
-        return cls(model, {module_name(f, "_pb2") for f in files})
+                result = result_oneof(model, method)
+                if result is not None:
+                    files.add(model.message(result.success_type).file)
+        error = model.types.get(ERROR_TYPE)
+        registering = frozenset(
+            {module_name(error.file, "_pb2")}
+            if error is not None and not uses_error_type(model, proto.name)
+            else ()
+        )
+        return cls(model, {module_name(f, "_pb2") for f in files}, registering)
 
     def type_ref(self, full_name: str) -> str:
         """The Python expression naming message or enum ``full_name``."""
@@ -152,10 +171,10 @@ class ImportTable:
         for module, alias in sorted(self._alias.items()):
             package, _, leaf = module.rpartition(".")
             suffix = "" if alias == leaf else f" as {alias}"
-            if package:
-                lines.append(f"from {package} import {leaf}{suffix}")
-            else:
-                lines.append(f"import {leaf}{suffix}")
+            line = f"from {package} import {leaf}" if package else f"import {leaf}"
+            if module in self._registering:
+                suffix += f"  # registers {ERROR_TYPE} for error details"
+            lines.append(line + suffix)
         return lines
 
 

@@ -13,6 +13,7 @@ from . import naming
 from .errors import GenerationError
 from .model import Method, Model, ProtoFile, Service
 from .options import Options
+from .patterns import ResultOneof, result_oneof
 
 __all__ = ["MethodView", "ModuleView", "ServiceView", "module_view"]
 
@@ -28,13 +29,40 @@ class MethodView:
     constant: str
     request_type: str
     response_type: str
+    result: ResultOneof | None
+    payload_type: str
+
+    @property
+    def returned_type(self) -> str:
+        """What a call returns: the success payload of a result oneof, else
+        the response."""
+        return self.payload_type if self.result else self.response_type
 
     @property
     def doc(self) -> str:
-        """The method's docstring text: the proto comment and the RPC it calls."""
+        """The client method's docstring text."""
+        return self._doc(
+            f"Returns the response's ``{self.result.success_field}`` payload, and raises its\n"
+            "``error`` as the matching PlatformError."
+            if self.result
+            else ""
+        )
+
+    @property
+    def servicer_doc(self) -> str:
+        """The servicer method's docstring text."""
+        return self._doc(
+            f"Return the ``{self.result.success_field}`` payload; raise a PlatformError to\n"
+            "answer with the response's ``error`` branch instead."
+            if self.result
+            else ""
+        )
+
+    def _doc(self, result_note: str) -> str:
         return _join_paragraphs(
             self.rpc.comment,
             f"RPC ``{self.rpc.path}`` ({self.rpc.kind.description}).",
+            result_note,
             _DEPRECATED_RPC if self.rpc.deprecated else "",
         )
 
@@ -178,7 +206,7 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
         scope.claim(taken, "the module's imports")
     imports = naming.ImportTable.for_file(model, proto)
     services = tuple(
-        _service_view(s, scope, imports, proto, len(proto.services) > 1)
+        _service_view(model, s, scope, imports, proto, len(proto.services) > 1)
         for s in proto.services
     )
     return ModuleView(
@@ -191,6 +219,7 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
 
 
 def _service_view(
+    model: Model,
     service: Service,
     scope: naming.Scope,
     imports: naming.ImportTable,
@@ -210,6 +239,7 @@ def _service_view(
         seen[python_name] = rpc.name
         qualified = f"{service.name}_{rpc.name}" if qualify else rpc.name
         constant = naming.snake_case(qualified).upper()
+        result = result_oneof(model, rpc)
         methods.append(
             MethodView(
                 rpc=rpc,
@@ -217,6 +247,8 @@ def _service_view(
                 constant=scope.claim_private(f"_{constant}", f"rpc {rpc.path}"),
                 request_type=imports.type_ref(rpc.input_type),
                 response_type=imports.type_ref(rpc.output_type),
+                result=result,
+                payload_type=imports.type_ref(result.success_type) if result else "",
             )
         )
     return ServiceView(service=service, methods=tuple(methods), **names)

@@ -12,7 +12,10 @@ from typing import AsyncIterator, Iterator
 
 import grpc
 
+import platform_runtime as rt
 from demo.echo.v1 import echo_pb2, echo_platform
+
+__all__ = ["AsyncEcho", "Request", "Response", "SyncEcho", "echo_platform", "rt"]
 
 Request = echo_pb2.EchoRequest
 Response = echo_pb2.EchoResponse

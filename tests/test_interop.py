@@ -104,10 +104,10 @@ def test_buf_curl_calls_a_generated_servicer(sdk_out: Path) -> None:
 
     class Auth(auth.AuthServiceServicer):  # type: ignore[misc,name-defined]
         def validate_token(self, request: Any, context: Any) -> Any:
-            response = pb2.ValidateTokenResponse()
-            response.success.principal.principal_id = "usr_" + request.token
-            response.success.claims.scopes.extend(request.required_scopes)
-            return response
+            validated = pb2.ValidatedToken()
+            validated.principal.principal_id = "usr_" + request.token
+            validated.claims.scopes.extend(request.required_scopes)
+            return validated
 
     with sync_server(
         lambda s: auth.add_AuthServiceServicer_to_server(Auth(), s)

@@ -40,7 +40,7 @@ def test_misuse_is_a_type_error(sdk_out: Path) -> None:
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if (match := re.search(r"# expect: ([a-z-]+)", line))
     }
-    assert len(expected) == 6
+    assert len(expected) == 7
     result = _mypy(path, sdk_out)
     found = {
         (int(m.group("line")), m.group("code"))

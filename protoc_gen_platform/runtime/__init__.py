@@ -2,9 +2,9 @@
 
 This package is copied verbatim next to the generated modules (as
 ``platform_runtime`` unless the ``runtime_package`` option renames it). It
-imports only grpcio and protobuf, and only relatively within itself, so it can
-be renamed or moved. Generated methods are a signature, a docstring and one
-call into this package.
+imports only grpcio, grpcio-status and protobuf, and only relatively within
+itself, so it can be renamed or moved. Generated methods are a signature, a
+docstring and one call into this package.
 """
 
 from ._client import (
@@ -15,6 +15,25 @@ from ._client import (
     Client,
     TokenSource,
 )
+from ._errors import (
+    AbortedError,
+    AlreadyExistsError,
+    CancelledError,
+    DataLossError,
+    DeadlineExceededError,
+    FailedPreconditionError,
+    InternalError,
+    InvalidArgumentError,
+    NotFoundError,
+    OutOfRangeError,
+    PermissionDeniedError,
+    PlatformError,
+    ResourceExhaustedError,
+    UnauthenticatedError,
+    UnavailableError,
+    UnimplementedError,
+    UnknownError,
+)
 from ._rpc import DEFAULT, Default, Metadata, Rpc, Timeout, retry_service_config
 from ._server import (
     AsyncServicer,
@@ -24,27 +43,47 @@ from ._server import (
     unimplemented_async,
     unimplemented_stream,
 )
+from ._status import from_rpc_error, unwrap_result
 from ._streams import AsyncResponseStream, ResponseStream
 
 __all__ = [
     "DEFAULT",
     "DEFAULT_TIMEOUT",
+    "AbortedError",
+    "AlreadyExistsError",
     "AnyIterable",
     "AsyncClient",
     "AsyncResponseStream",
     "AsyncServicer",
     "AsyncTokenSource",
+    "CancelledError",
     "Client",
+    "DataLossError",
+    "DeadlineExceededError",
     "Default",
+    "FailedPreconditionError",
+    "InternalError",
+    "InvalidArgumentError",
     "Metadata",
+    "NotFoundError",
+    "OutOfRangeError",
+    "PermissionDeniedError",
+    "PlatformError",
+    "ResourceExhaustedError",
     "ResponseStream",
     "Rpc",
     "Servicer",
     "Timeout",
     "TokenSource",
+    "UnauthenticatedError",
+    "UnavailableError",
+    "UnimplementedError",
+    "UnknownError",
     "add_service",
+    "from_rpc_error",
     "retry_service_config",
     "unimplemented",
     "unimplemented_async",
     "unimplemented_stream",
+    "unwrap_result",
 ]

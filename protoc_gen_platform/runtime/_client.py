@@ -18,6 +18,7 @@ from typing import (
 import grpc
 
 from ._rpc import DEFAULT, Metadata, RequestT, ResponseT, Rpc, Timeout, serialize
+from ._status import from_rpc_error
 from ._streams import AsyncResponseStream, ResponseStream
 
 __all__ = [
@@ -195,9 +196,12 @@ class Client(_BaseClient):
     ) -> ResponseT:
         rpc.warn_if_deprecated()
         seconds, merged = self._options(timeout, metadata)
-        response: ResponseT = self._callable(rpc)(
-            request, timeout=seconds, metadata=merged
-        )
+        try:
+            response: ResponseT = self._callable(rpc)(
+                request, timeout=seconds, metadata=merged
+            )
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
         return response
 
     def _unary_stream(
@@ -222,9 +226,12 @@ class Client(_BaseClient):
     ) -> ResponseT:
         rpc.warn_if_deprecated()
         seconds, merged = self._options(timeout, metadata)
-        response: ResponseT = self._callable(rpc)(
-            iter(requests), timeout=seconds, metadata=merged
-        )
+        try:
+            response: ResponseT = self._callable(rpc)(
+                iter(requests), timeout=seconds, metadata=merged
+            )
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
         return response
 
     def _stream_stream(
@@ -316,9 +323,12 @@ class AsyncClient(_BaseClient):
     ) -> ResponseT:
         rpc.warn_if_deprecated()
         seconds, merged = await self._options(timeout, metadata)
-        response: ResponseT = await self._callable(rpc)(
-            request, timeout=seconds, metadata=merged
-        )
+        try:
+            response: ResponseT = await self._callable(rpc)(
+                request, timeout=seconds, metadata=merged
+            )
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
         return response
 
     def _unary_stream(
@@ -345,9 +355,12 @@ class AsyncClient(_BaseClient):
     ) -> ResponseT:
         rpc.warn_if_deprecated()
         seconds, merged = await self._options(timeout, metadata)
-        response: ResponseT = await self._callable(rpc)(
-            requests, timeout=seconds, metadata=merged
-        )
+        try:
+            response: ResponseT = await self._callable(rpc)(
+                requests, timeout=seconds, metadata=merged
+            )
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
         return response
 
     def _stream_stream(

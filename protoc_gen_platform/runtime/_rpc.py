@@ -53,9 +53,19 @@ class Rpc(Generic[RequestT, ResponseT]):
         response_type: The response message class.
         deprecated: Whether the proto marks the RPC deprecated; calling it
             then warns with DeprecationWarning.
+        result: For a response that is ``oneof <name> {<success>; error}``,
+            the pair ``(name, success)``: servicers then return the success
+            payload and raise errors, which fill the ``error`` branch.
     """
 
-    __slots__ = ("path", "kind", "request_type", "response_type", "deprecated")
+    __slots__ = (
+        "path",
+        "kind",
+        "request_type",
+        "response_type",
+        "deprecated",
+        "result",
+    )
 
     def __init__(
         self,
@@ -65,12 +75,14 @@ class Rpc(Generic[RequestT, ResponseT]):
         response_type: type[ResponseT],
         *,
         deprecated: bool = False,
+        result: tuple[str, str] | None = None,
     ) -> None:
         self.path = path
         self.kind = kind
         self.request_type = request_type
         self.response_type = response_type
         self.deprecated = deprecated
+        self.result = result
 
     def __repr__(self) -> str:
         return f"Rpc({self.path!r})"

@@ -1,12 +1,25 @@
-"""Server-side helpers: servicer bases, registration, UNIMPLEMENTED answers."""
+"""Server-side glue: servicer bases, registration, and failures on the wire.
+
+Registration wraps every servicer method so that:
+
+* a raised :class:`PlatformError` becomes its status code with rich details,
+  or, for an RPC whose response is ``oneof result {success; error}``, the
+  response's ``error`` branch (the method itself returns the success payload);
+* any other exception becomes INTERNAL with a generic message: it is logged
+  here, and no text or traceback of it reaches the caller;
+* streams that fail midway keep the responses sent before the failure.
+"""
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Callable, Iterable, NoReturn
+import logging
+from typing import Any, AsyncIterator, Callable, Iterable, Iterator, NoReturn
 
 import grpc
 
+from ._errors import PlatformError
 from ._rpc import Rpc, serialize
+from ._status import to_error_message, to_grpc_status
 
 __all__ = [
     "AsyncServicer",
@@ -16,6 +29,11 @@ __all__ = [
     "unimplemented_async",
     "unimplemented_stream",
 ]
+
+logger = logging.getLogger(__name__)
+
+INTERNAL_MESSAGE = "internal error"
+"""What the caller is told about an unexpected exception in a servicer."""
 
 _HANDLER_FACTORIES: dict[str, Callable[..., grpc.RpcMethodHandler[Any, Any]]] = {
     "unary_unary": grpc.unary_unary_rpc_method_handler,
@@ -50,31 +68,120 @@ def add_service(
             f"{type(servicer).__name__} is an asyncio servicer: serve it with "
             "grpc.aio.server(), not grpc.server()"
         )
-    handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
-    for rpc, behaviour in methods:
-        if is_async and rpc.kind.endswith("_stream"):
-            behaviour = _async_generator(behaviour)
-        handlers[rpc.method_name] = _HANDLER_FACTORIES[rpc.kind](
-            behaviour,
+    wrap = _async_handler if is_async else _sync_handler
+    handlers = {
+        rpc.method_name: _HANDLER_FACTORIES[rpc.kind](
+            wrap(rpc, behaviour),
             request_deserializer=rpc.request_type.FromString,
             response_serializer=serialize,
         )
+        for rpc, behaviour in methods
+    }
     generic = grpc.method_handlers_generic_handler(service_name, handlers)
     server.add_generic_rpc_handlers((generic,))
 
 
-def _async_generator(
-    behaviour: Callable[..., AsyncIterator[Any]],
-) -> Callable[..., AsyncIterator[Any]]:
-    """Adapt a method returning an async iterator to an async generator function.
+def _is_abort(exc: Exception, context: Any) -> bool:
+    """True for the exception grpc raises when the servicer aborts the call."""
+    if isinstance(exc, grpc.aio.AbortError):
+        return True
+    code = getattr(context, "code", None)
+    return (
+        type(exc) is Exception
+        and not exc.args
+        and callable(code)
+        and code() is not None
+    )
 
-    grpc.aio recognises streaming handlers by being async generator functions;
-    servicer methods may be those or plain functions returning an iterator.
-    """
 
-    async def handler(request: Any, context: Any) -> AsyncIterator[Any]:
-        async for response in behaviour(request, context):
-            yield response
+def _log_unexpected(rpc: Rpc[Any, Any]) -> None:
+    logger.exception("unexpected exception in %s; answering INTERNAL", rpc.path)
+
+
+def _wrap_result(rpc: Rpc[Any, Any], payload: Any) -> Any:
+    return rpc.response_type(**{rpc.result[1]: payload}) if rpc.result else payload
+
+
+def _error_response(rpc: Rpc[Any, Any], exc: PlatformError) -> Any:
+    """The in-band error response of a result-oneof RPC, or None."""
+    message = to_error_message(exc) if rpc.result else None
+    return None if message is None else rpc.response_type(error=message)
+
+
+def _sync_handler(
+    rpc: Rpc[Any, Any], behaviour: Callable[..., Any]
+) -> Callable[..., Any]:
+    def fail(context: grpc.ServicerContext, exc: Exception) -> NoReturn:
+        if isinstance(exc, PlatformError):
+            context.abort_with_status(to_grpc_status(exc))
+        if _is_abort(exc, context):
+            raise exc
+        _log_unexpected(rpc)
+        context.abort(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE)
+
+    if rpc.kind.endswith("_stream"):
+
+        def stream_handler(
+            request: Any, context: grpc.ServicerContext
+        ) -> Iterator[Any]:
+            try:
+                yield from behaviour(request, context)
+            except Exception as exc:
+                fail(context, exc)
+
+        return stream_handler
+
+    def handler(request: Any, context: grpc.ServicerContext) -> Any:
+        try:
+            return _wrap_result(rpc, behaviour(request, context))
+        except PlatformError as exc:
+            response = _error_response(rpc, exc)
+            if response is None:
+                fail(context, exc)
+            return response
+        except Exception as exc:
+            fail(context, exc)
+
+    return handler
+
+
+def _async_handler(
+    rpc: Rpc[Any, Any], behaviour: Callable[..., Any]
+) -> Callable[..., Any]:
+    async def fail(
+        context: grpc.aio.ServicerContext[Any, Any], exc: Exception
+    ) -> NoReturn:
+        if isinstance(exc, PlatformError):
+            await context.abort_with_status(to_grpc_status(exc))
+        if _is_abort(exc, context):
+            raise exc
+        _log_unexpected(rpc)
+        await context.abort(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE)
+
+    if rpc.kind.endswith("_stream"):
+        # grpc.aio recognises streaming handlers by being async generator
+        # functions; servicer methods may be those or return an async iterator.
+        async def stream_handler(
+            request: Any, context: grpc.aio.ServicerContext[Any, Any]
+        ) -> AsyncIterator[Any]:
+            try:
+                async for response in behaviour(request, context):
+                    yield response
+            except Exception as exc:
+                await fail(context, exc)
+
+        return stream_handler
+
+    async def handler(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        try:
+            return _wrap_result(rpc, await behaviour(request, context))
+        except PlatformError as exc:
+            response = _error_response(rpc, exc)
+            if response is None:
+                await fail(context, exc)
+            return response
+        except Exception as exc:
+            await fail(context, exc)
 
     return handler
 

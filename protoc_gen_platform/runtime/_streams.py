@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any, AsyncIterator, Awaitable, Callable, Generic, Iterator
 
+import grpc
+
 from ._rpc import ResponseT
+from ._status import from_rpc_error
 
 __all__ = ["AsyncResponseStream", "ResponseStream"]
 
@@ -26,7 +29,10 @@ class ResponseStream(Generic[ResponseT], Iterator[ResponseT]):
         return self
 
     def __next__(self) -> ResponseT:
-        response: ResponseT = next(self._call)
+        try:
+            response: ResponseT = next(self._call)
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
         return response
 
     def cancel(self) -> bool:
@@ -69,7 +75,10 @@ class AsyncResponseStream(Generic[ResponseT], AsyncIterator[ResponseT]):
             start, self._start = self._start, None
             self._call = await start()
             self._responses = self._call.__aiter__()
-        response: ResponseT = await self._responses.__anext__()
+        try:
+            response: ResponseT = await self._responses.__anext__()
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
         return response
 
     def cancel(self) -> bool:

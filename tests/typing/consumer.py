@@ -16,15 +16,21 @@ from auth.v1 import auth_pb2, auth_platform
 from config.v1 import config_pb2, config_platform
 from data.v1 import bronze_pb2, bronze_platform
 from intelligence.v1 import calculation_pb2, calculation_platform
-from platform_runtime import AsyncResponseStream, ResponseStream
+from platform_runtime import (
+    AsyncResponseStream,
+    PlatformError,
+    ResponseStream,
+    UnauthenticatedError,
+)
 
 
 def sync_calls(channel: grpc.Channel) -> None:
     auth = auth_platform.AuthServiceClient(channel, token=lambda: "t", timeout=None)
-    response = auth.validate_token(
-        auth_pb2.ValidateTokenRequest(token="x"), timeout=1.5
-    )
-    assert_type(response, auth_pb2.ValidateTokenResponse)
+    request = auth_pb2.ValidateTokenRequest(token="x")
+    validated = auth.validate_token(request, timeout=1.5)
+    assert_type(validated, auth_pb2.ValidatedToken)
+    revoked = auth.revoke_token(auth_pb2.RevokeTokenRequest())
+    assert_type(revoked, auth_pb2.RevokeTokenResponse)
 
     config = config_platform.ConfigServiceClient(channel, metadata=[("k", "v")])
     events = config.watch_config(
@@ -43,6 +49,12 @@ def sync_calls(channel: grpc.Channel) -> None:
     for result in calc.evaluate_stream([calculation_pb2.EvaluateStreamRequest()]):
         assert_type(result, calculation_pb2.EvaluateStreamResponse)
 
+    try:
+        auth.revoke_token(auth_pb2.RevokeTokenRequest())
+    except PlatformError as error:
+        assert_type(error.code, grpc.StatusCode)
+        assert_type(error.field_violations, list[tuple[str, str]])
+
     with auth_platform.AuthServiceClient.connect("localhost:1", insecure=True) as owned:
         assert_type(owned, auth_platform.AuthServiceClient)
     assert_type(auth_platform.AuthServiceClient.SERVICE_CONFIG, str)
@@ -53,8 +65,8 @@ async def async_calls(channel: grpc.aio.Channel) -> None:
         return "t"
 
     auth = auth_platform.AuthServiceAsyncClient(channel, token=token)
-    response = await auth.validate_token(auth_pb2.ValidateTokenRequest())
-    assert_type(response, auth_pb2.ValidateTokenResponse)
+    validated = await auth.validate_token(auth_pb2.ValidateTokenRequest())
+    assert_type(validated, auth_pb2.ValidatedToken)
 
     config = config_platform.ConfigServiceAsyncClient(channel)
     events = config.watch_config(config_pb2.WatchConfigRequest())
@@ -82,8 +94,10 @@ async def async_calls(channel: grpc.aio.Channel) -> None:
 class Auth(auth_platform.AuthServiceServicer):
     def validate_token(
         self, request: auth_pb2.ValidateTokenRequest, context: grpc.ServicerContext
-    ) -> auth_pb2.ValidateTokenResponse:
-        return auth_pb2.ValidateTokenResponse()
+    ) -> auth_pb2.ValidatedToken:
+        if not request.token:
+            raise UnauthenticatedError("no token", reason="TOKEN_MISSING")
+        return auth_pb2.ValidatedToken()
 
 
 class Config(config_platform.ConfigServiceServicer):

@@ -19,6 +19,8 @@ def wrong_request(channel: grpc.Channel) -> None:
     response: config_pb2.GetConfigResponse = client.revoke_token(  # expect: assignment
         auth_pb2.RevokeTokenRequest()
     )
+    validated = client.validate_token(auth_pb2.ValidateTokenRequest())
+    wrapper: auth_pb2.ValidateTokenResponse = validated  # expect: assignment
 
 
 async def wrong_async_request(channel: grpc.aio.Channel) -> None:
@@ -29,8 +31,8 @@ async def wrong_async_request(channel: grpc.aio.Channel) -> None:
 class WrongReturn(auth_platform.AuthServiceServicer):
     def validate_token(
         self, request: auth_pb2.ValidateTokenRequest, context: grpc.ServicerContext
-    ) -> auth_pb2.ValidateTokenResponse:
-        return auth_pb2.IssueTokenResponse()  # expect: return-value
+    ) -> auth_pb2.ValidatedToken:
+        return auth_pb2.ValidateTokenResponse()  # expect: return-value
 
 
 class WrongSignature(auth_platform.AuthServiceServicer):

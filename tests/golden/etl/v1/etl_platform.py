@@ -55,6 +55,7 @@ _TRIGGER_RUN = _rt.Rpc(
     "unary_unary",
     etl_pb2.TriggerRunRequest,
     etl_pb2.TriggerRunResponse,
+    result=("result", "success"),
 )
 _GET_RUN = _rt.Rpc(
     "/platform.etl.v1.EtlService/GetRun",
@@ -185,14 +186,18 @@ class EtlServiceClient(_rt.Client):
         *,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> etl_pb2.TriggerRunResponse:
+    ) -> etl_pb2.Run:
         """Starts a new run of a pipeline outside of its schedule. Reasons the run
         cannot start (pipeline paused, concurrency limit reached, invalid
         parameter overrides) are reported in-band through `result.error`.
 
         RPC ``/platform.etl.v1.EtlService/TriggerRun`` (unary).
+
+        Returns the response's ``success`` payload, and raises its
+        ``error`` as the matching PlatformError.
         """
-        return self._unary_unary(_TRIGGER_RUN, request, timeout, metadata)
+        response = self._unary_unary(_TRIGGER_RUN, request, timeout, metadata)
+        return _rt.unwrap_result(response, "result", response.success)
 
     def get_run(
         self,
@@ -343,14 +348,18 @@ class EtlServiceAsyncClient(_rt.AsyncClient):
         *,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> etl_pb2.TriggerRunResponse:
+    ) -> etl_pb2.Run:
         """Starts a new run of a pipeline outside of its schedule. Reasons the run
         cannot start (pipeline paused, concurrency limit reached, invalid
         parameter overrides) are reported in-band through `result.error`.
 
         RPC ``/platform.etl.v1.EtlService/TriggerRun`` (unary).
+
+        Returns the response's ``success`` payload, and raises its
+        ``error`` as the matching PlatformError.
         """
-        return await self._unary_unary(_TRIGGER_RUN, request, timeout, metadata)
+        response = await self._unary_unary(_TRIGGER_RUN, request, timeout, metadata)
+        return _rt.unwrap_result(response, "result", response.success)
 
     async def get_run(
         self,
@@ -488,12 +497,15 @@ class EtlServiceServicer(_rt.Servicer):
         self,
         request: etl_pb2.TriggerRunRequest,
         context: grpc.ServicerContext,
-    ) -> etl_pb2.TriggerRunResponse:
+    ) -> etl_pb2.Run:
         """Starts a new run of a pipeline outside of its schedule. Reasons the run
         cannot start (pipeline paused, concurrency limit reached, invalid
         parameter overrides) are reported in-band through `result.error`.
 
         RPC ``/platform.etl.v1.EtlService/TriggerRun`` (unary).
+
+        Return the ``success`` payload; raise a PlatformError to
+        answer with the response's ``error`` branch instead.
         """
         _rt.unimplemented(context, _TRIGGER_RUN)
 
@@ -639,12 +651,15 @@ class EtlServiceAsyncServicer(_rt.AsyncServicer):
         context: grpc.aio.ServicerContext[
             etl_pb2.TriggerRunRequest, etl_pb2.TriggerRunResponse
         ],
-    ) -> etl_pb2.TriggerRunResponse:
+    ) -> etl_pb2.Run:
         """Starts a new run of a pipeline outside of its schedule. Reasons the run
         cannot start (pipeline paused, concurrency limit reached, invalid
         parameter overrides) are reported in-band through `result.error`.
 
         RPC ``/platform.etl.v1.EtlService/TriggerRun`` (unary).
+
+        Return the ``success`` payload; raise a PlatformError to
+        answer with the response's ``error`` branch instead.
         """
         await _rt.unimplemented_async(context, _TRIGGER_RUN)
 
