@@ -18,9 +18,11 @@ from __future__ import annotations
 import keyword
 import re
 
+from google.protobuf.descriptor_pb2 import FieldDescriptorProto as FDP
+
 from .errors import GenerationError
 from .model import Model, ProtoFile, Service
-from .patterns import ERROR_TYPE, result_oneof, uses_error_type
+from .patterns import ERROR_TYPE, pagination, result_oneof, uses_error_type
 
 __all__ = [
     "CLIENT_RESERVED",
@@ -65,6 +67,20 @@ def safe_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:
     if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved:
         name += "_"
     return name
+
+
+_SCALAR_TYPES: dict[int, str] = {
+    FDP.TYPE_DOUBLE: "float",
+    FDP.TYPE_FLOAT: "float",
+    FDP.TYPE_BOOL: "bool",
+    FDP.TYPE_STRING: "str",
+    FDP.TYPE_BYTES: "bytes",
+}
+
+
+def scalar_type(proto_type: int) -> str:
+    """The Python type of a scalar protobuf field type (integers are ``int``)."""
+    return _SCALAR_TYPES.get(proto_type, "int")
 
 
 def method_name(rpc: str) -> str:
@@ -144,6 +160,9 @@ class ImportTable:
                 result = result_oneof(model, method)
                 if result is not None:
                     files.add(model.message(result.success_type).file)
+                pages = pagination(model, method).pagination
+                if pages is not None and pages.item_type:
+                    files.add(model.types[pages.item_type].file)
         error = model.types.get(ERROR_TYPE)
         registering = frozenset(
             {module_name(error.file, "_pb2")}
@@ -154,7 +173,9 @@ class ImportTable:
 
     def type_ref(self, full_name: str) -> str:
         """The Python expression naming message or enum ``full_name``."""
-        decl = self._model.message(full_name)
+        decl = self._model.types.get(full_name)
+        if decl is None:
+            raise GenerationError(f"type {full_name!r} is not defined")
         parts = decl.local_name.split(".")
         for part in parts:
             if keyword.iskeyword(part):
@@ -164,6 +185,10 @@ class ImportTable:
                     "referenced by"
                 )
         return f"{self._alias[module_name(decl.file, '_pb2')]}.{decl.local_name}"
+
+    def decl(self, full_name: str) -> object:
+        """The model's declaration of ``full_name`` (a Message or an Enum)."""
+        return self._model.types[full_name]
 
     def statements(self) -> list[str]:
         """The import statements, sorted by module."""

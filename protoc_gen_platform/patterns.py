@@ -6,6 +6,11 @@ Detection looks only at shapes, never at configuration:
   named ``error`` of type ``platform.common.Error`` and one message-typed
   success field. Clients return the success payload and raise the error;
   servicers return the payload and raise to fill the error branch.
+* **pagination**: a unary RPC whose request carries ``int32 page_size`` and
+  ``string page_token`` and whose response carries ``string next_page_token``,
+  each either at top level (AIP-158) or one message field down (such as
+  ``PaginationRequest pagination``), and whose response has exactly one
+  repeated, non-map field: the items. Clients return a pager over them.
 """
 
 from __future__ import annotations
@@ -14,14 +19,22 @@ import dataclasses
 
 from google.protobuf import descriptor_pb2
 
-from .model import Message, Method, Model
+from .model import Field, Message, Method, Model
 
-__all__ = ["ERROR_TYPE", "ResultOneof", "result_oneof", "uses_error_type"]
+__all__ = [
+    "ERROR_TYPE",
+    "Pagination",
+    "ResultOneof",
+    "pagination",
+    "result_oneof",
+    "uses_error_type",
+]
 
 ERROR_TYPE = "platform.common.Error"
 """The in-band error message of the platform's contracts."""
 
-_MESSAGE = descriptor_pb2.FieldDescriptorProto.TYPE_MESSAGE
+_FDP = descriptor_pb2.FieldDescriptorProto
+_MESSAGE = _FDP.TYPE_MESSAGE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,3 +87,98 @@ def uses_error_type(model: Model, proto_file: str) -> bool:
         seen.add(name)
         pending.extend(model.files[name].dependencies)
     return False
+
+
+@dataclasses.dataclass(frozen=True)
+class Pagination:
+    """Where a paginated RPC keeps its page fields, and its items.
+
+    ``request_container`` and ``response_container`` name the message field
+    holding the page fields, or are empty when they sit at top level.
+    ``item_type`` is the full name of a message or enum item type, or empty
+    for scalar items, whose protobuf type is then ``item_scalar``.
+    """
+
+    request_container: str
+    response_container: str
+    items_field: str
+    item_type: str
+    item_scalar: int
+    has_total_size: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class PaginationCheck:
+    """The outcome of looking for pagination: a Pagination, or why not."""
+
+    pagination: Pagination | None
+    reason: str
+
+
+def pagination(model: Model, method: Method) -> PaginationCheck:
+    """Whether ``method`` is paginated; if it looks like it but is not, why."""
+    request = model.message(method.input_type)
+    response = model.message(method.output_type)
+    request_at = _container(
+        model, request, {"page_size": _FDP.TYPE_INT32, "page_token": _FDP.TYPE_STRING}
+    )
+    response_at = _container(model, response, {"next_page_token": _FDP.TYPE_STRING})
+    if request_at is None or response_at is None:
+        return PaginationCheck(None, "")
+    if method.kind.client_streaming or method.kind.server_streaming:
+        return PaginationCheck(None, "Not paginated: only unary RPCs are.")
+    repeated = [f for f in response.fields if f.repeated and not f.is_map]
+    maps = [f.name for f in response.fields if f.is_map]
+    if len(repeated) != 1 or maps:
+        found = ", ".join(f.name for f in repeated) or "none"
+        extra = f" and map fields ({', '.join(maps)})" if maps else ""
+        return PaginationCheck(
+            None,
+            "Not paginated: a pager needs exactly one repeated, non-map field in the\n"
+            f"response to hold the items, and this one has: {found}{extra}.",
+        )
+    items = repeated[0]
+    total = _field(model, response, response_at, "total_size")
+    return PaginationCheck(
+        Pagination(
+            request_container=request_at,
+            response_container=response_at,
+            items_field=items.name,
+            item_type=items.type_name,
+            item_scalar=items.type,
+            has_total_size=total is not None and total.type in _INTEGERS,
+        ),
+        "",
+    )
+
+
+_INTEGERS = frozenset(
+    {_FDP.TYPE_INT32, _FDP.TYPE_INT64, _FDP.TYPE_UINT32, _FDP.TYPE_UINT64}
+)
+
+
+def _has(message: Message, wanted: dict[str, int]) -> bool:
+    by_name = {f.name: f for f in message.fields}
+    return all(
+        name in by_name and by_name[name].type == kind and not by_name[name].repeated
+        for name, kind in wanted.items()
+    )
+
+
+def _container(model: Model, message: Message, wanted: dict[str, int]) -> str | None:
+    """ "" if ``message`` has the fields, the name of the field holding them, or None."""
+    if _has(message, wanted):
+        return ""
+    for field in message.fields:
+        if field.type == _MESSAGE and not field.repeated and field.oneof is None:
+            inner = model.types.get(field.type_name)
+            if isinstance(inner, Message) and _has(inner, wanted):
+                return field.name
+    return None
+
+
+def _field(model: Model, message: Message, container: str, name: str) -> Field | None:
+    if container:
+        holder = next(f for f in message.fields if f.name == container)
+        message = model.message(holder.type_name)
+    return next((f for f in message.fields if f.name == name), None)

@@ -13,7 +13,8 @@ from . import naming
 from .errors import GenerationError
 from .model import Method, Model, ProtoFile, Service
 from .options import Options
-from .patterns import ResultOneof, result_oneof
+from .model import Enum
+from .patterns import Pagination, ResultOneof, pagination, result_oneof
 
 __all__ = ["MethodView", "ModuleView", "ServiceView", "module_view"]
 
@@ -31,6 +32,9 @@ class MethodView:
     response_type: str
     result: ResultOneof | None
     payload_type: str
+    pages: Pagination | None
+    item_type: str
+    not_paginated_because: str
 
     @property
     def returned_type(self) -> str:
@@ -63,7 +67,19 @@ class MethodView:
             self.rpc.comment,
             f"RPC ``{self.rpc.path}`` ({self.rpc.kind.description}).",
             result_note,
+            self.not_paginated_because,
             _DEPRECATED_RPC if self.rpc.deprecated else "",
+        )
+
+    @property
+    def pager_doc(self) -> str:
+        """The client method's docstring text when it returns a pager."""
+        assert self.pages is not None
+        return self._doc(
+            f"Returns a pager over the ``{self.pages.items_field}`` of every page. The first\n"
+            "page is fetched now; later ones as iteration reaches them. ``page_size``\n"
+            "sets the size of each page request and ``max_items`` stops after that\n"
+            "many items."
         )
 
 
@@ -240,6 +256,8 @@ def _service_view(
         qualified = f"{service.name}_{rpc.name}" if qualify else rpc.name
         constant = naming.snake_case(qualified).upper()
         result = result_oneof(model, rpc)
+        check = pagination(model, rpc)
+        pages = check.pagination
         methods.append(
             MethodView(
                 rpc=rpc,
@@ -249,6 +267,19 @@ def _service_view(
                 response_type=imports.type_ref(rpc.output_type),
                 result=result,
                 payload_type=imports.type_ref(result.success_type) if result else "",
+                pages=pages,
+                item_type=_item_type(imports, pages) if pages else "",
+                not_paginated_because=check.reason,
             )
         )
     return ServiceView(service=service, methods=tuple(methods), **names)
+
+
+def _item_type(imports: naming.ImportTable, pages: Pagination) -> str:
+    """The Python type of one item of a paginated response."""
+    if not pages.item_type:
+        return naming.scalar_type(pages.item_scalar)
+    ref = imports.type_ref(pages.item_type)
+    return (
+        f"{ref}.ValueType" if isinstance(imports.decl(pages.item_type), Enum) else ref
+    )

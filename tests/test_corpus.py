@@ -57,6 +57,7 @@ def test_corpus_modules_import(corpus_out: Path) -> None:
         "demo.editions.ed_platform",
         "demo.hostile.hostile_platform",
         "demo.legacy.legacy_platform",
+        "demo.library.v1.library_platform",
     ]
     for name in names:
         importlib.import_module(name)

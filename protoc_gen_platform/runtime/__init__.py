@@ -34,6 +34,8 @@ from ._errors import (
     UnimplementedError,
     UnknownError,
 )
+from ._pagers import AsyncPager, Pager, Pages
+from ._paging import Page, Paginator
 from ._rpc import DEFAULT, Default, Metadata, Rpc, Timeout, retry_service_config
 from ._server import (
     AsyncServicer,
@@ -53,6 +55,7 @@ __all__ = [
     "AlreadyExistsError",
     "AnyIterable",
     "AsyncClient",
+    "AsyncPager",
     "AsyncResponseStream",
     "AsyncServicer",
     "AsyncTokenSource",
@@ -67,6 +70,10 @@ __all__ = [
     "Metadata",
     "NotFoundError",
     "OutOfRangeError",
+    "Page",
+    "Pager",
+    "Pages",
+    "Paginator",
     "PermissionDeniedError",
     "PlatformError",
     "ResourceExhaustedError",

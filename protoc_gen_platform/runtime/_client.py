@@ -17,6 +17,7 @@ from typing import (
 
 import grpc
 
+from ._pagers import AsyncPager, Pager, Pages
 from ._rpc import DEFAULT, Metadata, RequestT, ResponseT, Rpc, Timeout, serialize
 from ._status import from_rpc_error
 from ._streams import AsyncResponseStream, ResponseStream
@@ -247,6 +248,28 @@ class Client(_BaseClient):
             self._callable(rpc)(iter(requests), timeout=seconds, metadata=merged)
         )
 
+    def _paginate(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        request: RequestT,
+        timeout: Timeout,
+        metadata: Metadata | None,
+        page_size: int | None,
+        max_items: int | None,
+    ) -> Pager[Any]:
+        pages = _pages_of(rpc)
+
+        def fetch(page: Any) -> Any:
+            return self._unary_unary(rpc, page, timeout, metadata)
+
+        return Pager(fetch, pages, pages.first_request(request, page_size), max_items)
+
+
+def _pages_of(rpc: Rpc[Any, Any]) -> Pages:
+    if rpc.pages is None:
+        raise TypeError(f"{rpc.path} is not paginated")
+    return rpc.pages
+
 
 class AsyncClient(_BaseClient):
     """Calls the RPCs of one service over a :class:`grpc.aio.Channel`.
@@ -377,3 +400,20 @@ class AsyncClient(_BaseClient):
             return self._callable(rpc)(requests, timeout=seconds, metadata=merged)
 
         return AsyncResponseStream(start)
+
+    async def _paginate(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        request: RequestT,
+        timeout: Timeout,
+        metadata: Metadata | None,
+        page_size: int | None,
+        max_items: int | None,
+    ) -> AsyncPager[Any]:
+        pages = _pages_of(rpc)
+
+        async def fetch(page: Any) -> Any:
+            return await self._unary_unary(rpc, page, timeout, metadata)
+
+        first = pages.first_request(request, page_size)
+        return await AsyncPager.start(fetch, pages, first, max_items)

@@ -9,6 +9,8 @@ from typing import Generic, Iterable, Sequence, TypeVar, Union
 
 from google.protobuf.message import Message
 
+from ._pagers import Pages
+
 __all__ = [
     "DEFAULT",
     "Default",
@@ -56,6 +58,8 @@ class Rpc(Generic[RequestT, ResponseT]):
         result: For a response that is ``oneof <name> {<success>; error}``,
             the pair ``(name, success)``: servicers then return the success
             payload and raise errors, which fill the ``error`` branch.
+        pages: For a paginated list RPC, where its page fields and items are;
+            clients then return a pager.
     """
 
     __slots__ = (
@@ -65,6 +69,7 @@ class Rpc(Generic[RequestT, ResponseT]):
         "response_type",
         "deprecated",
         "result",
+        "pages",
     )
 
     def __init__(
@@ -76,6 +81,7 @@ class Rpc(Generic[RequestT, ResponseT]):
         *,
         deprecated: bool = False,
         result: tuple[str, str] | None = None,
+        pages: Pages | None = None,
     ) -> None:
         self.path = path
         self.kind = kind
@@ -83,6 +89,7 @@ class Rpc(Generic[RequestT, ResponseT]):
         self.response_type = response_type
         self.deprecated = deprecated
         self.result = result
+        self.pages = pages
 
     def __repr__(self) -> str:
         return f"Rpc({self.path!r})"

@@ -94,6 +94,15 @@ def _is_abort(exc: Exception, context: Any) -> bool:
     )
 
 
+def _abort_with_status(context: grpc.ServicerContext, status: grpc.Status) -> NoReturn:
+    """``context.abort_with_status``, also where a context lacks it (a sync
+    servicer on ``grpc.aio.server()`` gets one without)."""
+    if hasattr(context, "abort_with_status"):
+        context.abort_with_status(status)
+    context.set_trailing_metadata(status.trailing_metadata)
+    context.abort(status.code, status.details)
+
+
 def _log_unexpected(rpc: Rpc[Any, Any]) -> None:
     logger.exception("unexpected exception in %s; answering INTERNAL", rpc.path)
 
@@ -113,7 +122,7 @@ def _sync_handler(
 ) -> Callable[..., Any]:
     def fail(context: grpc.ServicerContext, exc: Exception) -> NoReturn:
         if isinstance(exc, PlatformError):
-            context.abort_with_status(to_grpc_status(exc))
+            _abort_with_status(context, to_grpc_status(exc))
         if _is_abort(exc, context):
             raise exc
         _log_unexpected(rpc)

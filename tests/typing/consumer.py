@@ -15,9 +15,13 @@ from typing_extensions import assert_type
 from auth.v1 import auth_pb2, auth_platform
 from config.v1 import config_pb2, config_platform
 from data.v1 import bronze_pb2, bronze_platform
+from etl.v1 import etl_pb2, etl_platform
 from intelligence.v1 import calculation_pb2, calculation_platform
 from platform_runtime import (
+    AsyncPager,
     AsyncResponseStream,
+    Pager,
+    Paginator,
     PlatformError,
     ResponseStream,
     UnauthenticatedError,
@@ -55,6 +59,16 @@ def sync_calls(channel: grpc.Channel) -> None:
         assert_type(error.code, grpc.StatusCode)
         assert_type(error.field_violations, list[tuple[str, str]])
 
+    etl = etl_platform.EtlServiceClient(channel)
+    pager = etl.list_pipelines(etl_pb2.ListPipelinesRequest(), page_size=7, max_items=9)
+    assert_type(pager, Pager[etl_pb2.Pipeline])
+    for pipeline in pager:
+        assert_type(pipeline, etl_pb2.Pipeline)
+    for page in pager.pages:
+        pass
+    assert_type(pager.next_page_token, str)
+    assert_type(pager.total_size, int | None)
+
     with auth_platform.AuthServiceClient.connect("localhost:1", insecure=True) as owned:
         assert_type(owned, auth_platform.AuthServiceClient)
     assert_type(auth_platform.AuthServiceClient.SERVICE_CONFIG, str)
@@ -86,6 +100,12 @@ async def async_calls(channel: grpc.aio.Channel) -> None:
     calc = calculation_platform.CalculationServiceAsyncClient(channel)
     async for result in calc.evaluate_stream([calculation_pb2.EvaluateStreamRequest()]):
         assert_type(result, calculation_pb2.EvaluateStreamResponse)
+
+    etl = etl_platform.EtlServiceAsyncClient(channel)
+    pager = await etl.list_pipelines(etl_pb2.ListPipelinesRequest())
+    assert_type(pager, AsyncPager[etl_pb2.Pipeline])
+    async for pipeline in pager:
+        assert_type(pipeline, etl_pb2.Pipeline)
 
     async with auth_platform.AuthServiceAsyncClient.connect("localhost:1") as owned:
         assert_type(owned, auth_platform.AuthServiceAsyncClient)
@@ -140,6 +160,18 @@ class AsyncConfig(config_platform.ConfigServiceAsyncServicer):
         ],
     ) -> config_pb2.GetConfigResponse:
         return config_pb2.GetConfigResponse()
+
+
+class Etl(etl_platform.EtlServiceServicer):
+    paginator = Paginator(b"key")
+
+    def list_pipelines(
+        self, request: etl_pb2.ListPipelinesRequest, context: grpc.ServicerContext
+    ) -> etl_pb2.ListPipelinesResponse:
+        page = self.paginator.page(request, [etl_pb2.Pipeline()])
+        response = etl_pb2.ListPipelinesResponse()
+        page.write_to(response)
+        return response
 
 
 def register(server: grpc.Server, aio_server: grpc.aio.Server) -> None:

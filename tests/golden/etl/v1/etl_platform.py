@@ -37,6 +37,9 @@ _LIST_PIPELINES = _rt.Rpc(
     "unary_unary",
     etl_pb2.ListPipelinesRequest,
     etl_pb2.ListPipelinesResponse,
+    pages=_rt.Pages(
+        request="pagination", response="pagination", items="pipelines", total_size=True
+    ),
 )
 _UPDATE_PIPELINE = _rt.Rpc(
     "/platform.etl.v1.EtlService/UpdatePipeline",
@@ -68,6 +71,9 @@ _LIST_RUNS = _rt.Rpc(
     "unary_unary",
     etl_pb2.ListRunsRequest,
     etl_pb2.ListRunsResponse,
+    pages=_rt.Pages(
+        request="pagination", response="pagination", items="runs", total_size=True
+    ),
 )
 _CANCEL_RUN = _rt.Rpc(
     "/platform.etl.v1.EtlService/CancelRun",
@@ -141,15 +147,24 @@ class EtlServiceClient(_rt.Client):
         self,
         request: etl_pb2.ListPipelinesRequest,
         *,
+        page_size: int | None = None,
+        max_items: int | None = None,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> etl_pb2.ListPipelinesResponse:
+    ) -> _rt.Pager[etl_pb2.Pipeline]:
         """Lists the pipelines of an organisation, optionally filtered by state or
         connector.
 
         RPC ``/platform.etl.v1.EtlService/ListPipelines`` (unary).
+
+        Returns a pager over the ``pipelines`` of every page. The first
+        page is fetched now; later ones as iteration reaches them. ``page_size``
+        sets the size of each page request and ``max_items`` stops after that
+        many items.
         """
-        return self._unary_unary(_LIST_PIPELINES, request, timeout, metadata)
+        return self._paginate(
+            _LIST_PIPELINES, request, timeout, metadata, page_size, max_items
+        )
 
     def update_pipeline(
         self,
@@ -216,15 +231,24 @@ class EtlServiceClient(_rt.Client):
         self,
         request: etl_pb2.ListRunsRequest,
         *,
+        page_size: int | None = None,
+        max_items: int | None = None,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> etl_pb2.ListRunsResponse:
+    ) -> _rt.Pager[etl_pb2.Run]:
         """Lists runs of an organisation, optionally filtered by pipeline, state
         and creation time, newest first.
 
         RPC ``/platform.etl.v1.EtlService/ListRuns`` (unary).
+
+        Returns a pager over the ``runs`` of every page. The first
+        page is fetched now; later ones as iteration reaches them. ``page_size``
+        sets the size of each page request and ``max_items`` stops after that
+        many items.
         """
-        return self._unary_unary(_LIST_RUNS, request, timeout, metadata)
+        return self._paginate(
+            _LIST_RUNS, request, timeout, metadata, page_size, max_items
+        )
 
     def cancel_run(
         self,
@@ -303,15 +327,24 @@ class EtlServiceAsyncClient(_rt.AsyncClient):
         self,
         request: etl_pb2.ListPipelinesRequest,
         *,
+        page_size: int | None = None,
+        max_items: int | None = None,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> etl_pb2.ListPipelinesResponse:
+    ) -> _rt.AsyncPager[etl_pb2.Pipeline]:
         """Lists the pipelines of an organisation, optionally filtered by state or
         connector.
 
         RPC ``/platform.etl.v1.EtlService/ListPipelines`` (unary).
+
+        Returns a pager over the ``pipelines`` of every page. The first
+        page is fetched now; later ones as iteration reaches them. ``page_size``
+        sets the size of each page request and ``max_items`` stops after that
+        many items.
         """
-        return await self._unary_unary(_LIST_PIPELINES, request, timeout, metadata)
+        return await self._paginate(
+            _LIST_PIPELINES, request, timeout, metadata, page_size, max_items
+        )
 
     async def update_pipeline(
         self,
@@ -378,15 +411,24 @@ class EtlServiceAsyncClient(_rt.AsyncClient):
         self,
         request: etl_pb2.ListRunsRequest,
         *,
+        page_size: int | None = None,
+        max_items: int | None = None,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> etl_pb2.ListRunsResponse:
+    ) -> _rt.AsyncPager[etl_pb2.Run]:
         """Lists runs of an organisation, optionally filtered by pipeline, state
         and creation time, newest first.
 
         RPC ``/platform.etl.v1.EtlService/ListRuns`` (unary).
+
+        Returns a pager over the ``runs`` of every page. The first
+        page is fetched now; later ones as iteration reaches them. ``page_size``
+        sets the size of each page request and ``max_items`` stops after that
+        many items.
         """
-        return await self._unary_unary(_LIST_RUNS, request, timeout, metadata)
+        return await self._paginate(
+            _LIST_RUNS, request, timeout, metadata, page_size, max_items
+        )
 
     async def cancel_run(
         self,

@@ -1,0 +1,218 @@
+"""Server-side pagination for servicers, following AIP-158.
+
+:class:`Paginator` pages a sequence (by offset) or a keyed cursor. Page tokens
+are opaque and tamper-evident: an HMAC with the server's key signs them, and
+they are bound to the request's other fields, so a token cannot be forged,
+corrupted or replayed with a different filter without INVALID_ARGUMENT.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from typing import Any, Callable, Generic, Sequence, TypeVar
+
+from google.protobuf.message import Message
+
+from ._errors import InvalidArgumentError
+
+__all__ = ["Page", "Paginator"]
+
+ItemT = TypeVar("ItemT")
+KeyT = TypeVar("KeyT", str, int)
+
+_MAC_BYTES = 16
+_LABEL_REPEATED = 3
+
+
+class Page(Generic[ItemT]):
+    """One page of results: its items, the next token, and the total if known."""
+
+    __slots__ = ("items", "next_page_token", "total_size")
+
+    def __init__(
+        self, items: list[ItemT], next_page_token: str, total_size: int | None
+    ) -> None:
+        self.items = items
+        self.next_page_token = next_page_token
+        self.total_size = total_size
+
+    def __repr__(self) -> str:
+        return f"Page({len(self.items)} items, last={not self.next_page_token})"
+
+    def write_to(self, response: Message) -> Message:
+        """Fill ``response``: its one repeated field with the items, its
+        ``next_page_token`` and (if it has one) ``total_size``. Returns it."""
+        repeated = [
+            f for f in response.DESCRIPTOR.fields if _is_repeated(f) and not _is_map(f)
+        ]
+        if len(repeated) != 1:
+            raise TypeError(
+                f"{response.DESCRIPTOR.full_name} needs exactly one repeated field "
+                "to hold the items"
+            )
+        getattr(response, repeated[0].name).extend(self.items)
+        holder = _locate(response, ("next_page_token",))
+        holder.next_page_token = self.next_page_token
+        if (
+            self.total_size is not None
+            and "total_size" in holder.DESCRIPTOR.fields_by_name
+        ):
+            holder.total_size = self.total_size
+        return response
+
+
+class Paginator:
+    """Pages results for list RPCs, with signed page tokens.
+
+    Args:
+        key: The secret that signs page tokens; keep it stable across server
+            replicas and restarts, or outstanding tokens stop working.
+        default_page_size: The page size when the request asks for 0.
+        max_page_size: Larger requests are clamped to this.
+    """
+
+    def __init__(
+        self, key: bytes, *, default_page_size: int = 50, max_page_size: int = 1000
+    ) -> None:
+        if not key:
+            raise ValueError("a Paginator needs a non-empty key")
+        if not 0 < default_page_size <= max_page_size:
+            raise ValueError("need 0 < default_page_size <= max_page_size")
+        self._key = key
+        self.default_page_size = default_page_size
+        self.max_page_size = max_page_size
+
+    def page(self, request: Message, items: Sequence[ItemT]) -> Page[ItemT]:
+        """The page of ``items`` (the full, stably ordered result) that
+        ``request`` asks for."""
+        size = self.page_size(request)
+        offset = self._decode(request, "offset", int) or 0
+        end = offset + size
+        token = self._encode(request, "offset", end) if end < len(items) else ""
+        return Page(list(items[offset:end]), token, len(items))
+
+    def page_by_key(
+        self,
+        request: Message,
+        fetch: Callable[[KeyT | None, int], Sequence[ItemT]],
+        key: Callable[[ItemT], KeyT],
+    ) -> Page[ItemT]:
+        """A page from a keyed cursor: ``fetch(after, limit)`` returns up to
+        ``limit`` items ordered by ``key`` and strictly after the key ``after``
+        (None for the first page)."""
+        size = self.page_size(request)
+        after = self._decode(request, "after", (str, int))
+        rows = list(fetch(after, size + 1))
+        more = len(rows) > size
+        rows = rows[:size]
+        token = self._encode(request, "after", key(rows[-1])) if more and rows else ""
+        return Page(rows, token, None)
+
+    def page_size(self, request: Message) -> int:
+        """The request's page size: 0 means the default, over the maximum is
+        clamped, and a negative size is INVALID_ARGUMENT."""
+        holder, path = _locate(request, ("page_size", "page_token")), _path(request)
+        size: int = holder.page_size
+        if size < 0:
+            raise InvalidArgumentError(
+                f"page_size must not be negative, got {size}",
+                reason="INVALID_PAGE_SIZE",
+                field_violations=[(path + "page_size", "must not be negative")],
+            )
+        return min(size or self.default_page_size, self.max_page_size)
+
+    def _fingerprint(self, request: Message) -> str:
+        """A digest of the request's fields other than the page fields."""
+        copy = type(request)()
+        copy.CopyFrom(request)
+        holder = _locate(copy, ("page_size", "page_token"))
+        holder.ClearField("page_size")
+        holder.ClearField("page_token")
+        digest = hashlib.sha256(request.DESCRIPTOR.full_name.encode())
+        digest.update(copy.SerializeToString(deterministic=True))
+        return digest.hexdigest()[:24]
+
+    def _encode(self, request: Message, kind: str, position: Any) -> str:
+        payload = json.dumps(
+            {kind: position, "for": self._fingerprint(request)},
+            separators=(",", ":"),
+            sort_keys=True,
+        ).encode()
+        mac = hmac.new(self._key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
+        return base64.urlsafe_b64encode(payload + mac).rstrip(b"=").decode()
+
+    def _decode(self, request: Message, kind: str, types: Any) -> Any:
+        """The position a request's page token carries; None on a first page."""
+        token: str = _locate(request, ("page_size", "page_token")).page_token
+        if not token:
+            return None
+        field = _path(request) + "page_token"
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        except (binascii.Error, ValueError):
+            raw = b""
+        payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
+        expected = hmac.new(self._key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
+        if len(raw) <= _MAC_BYTES or not hmac.compare_digest(mac, expected):
+            raise InvalidArgumentError(
+                "page_token is not a token this server issued",
+                reason="INVALID_PAGE_TOKEN",
+                field_violations=[(field, "forged, corrupted or truncated")],
+            )
+        decoded = json.loads(payload)
+        if decoded.get("for") != self._fingerprint(request):
+            raise InvalidArgumentError(
+                "page_token was issued for a request with other parameters",
+                reason="PAGE_TOKEN_MISMATCH",
+                field_violations=[(field, "reused with a different request")],
+            )
+        position = decoded.get(kind)
+        if not isinstance(position, types) or isinstance(position, bool):
+            raise InvalidArgumentError(
+                "page_token belongs to another kind of listing",
+                reason="INVALID_PAGE_TOKEN",
+                field_violations=[(field, "not a token for this listing")],
+            )
+        return position
+
+
+def _is_repeated(field: Any) -> bool:
+    repeated = getattr(field, "is_repeated", None)  # protobuf >= 5.29
+    if repeated is None:
+        repeated = field.label == _LABEL_REPEATED
+    return bool(repeated)
+
+
+def _is_map(field: Any) -> bool:
+    message = field.message_type
+    return message is not None and bool(message.GetOptions().map_entry)
+
+
+def _container_field(message: Message, names: tuple[str, ...]) -> str | None:
+    """ "" when ``message`` has ``names``; else the field holding them; else None."""
+    fields = message.DESCRIPTOR.fields_by_name
+    if all(name in fields for name in names):
+        return ""
+    for field in message.DESCRIPTOR.fields:
+        inner = field.message_type
+        if inner is not None and not _is_repeated(field):
+            if all(name in inner.fields_by_name for name in names):
+                return str(field.name)
+    return None
+
+
+def _locate(message: Message, names: tuple[str, ...]) -> Any:
+    """The message holding the fields ``names``: ``message`` or a field of it."""
+    container = _container_field(message, names)
+    if container is None:
+        raise TypeError(f"{message.DESCRIPTOR.full_name} has no {', '.join(names)}")
+    return getattr(message, container) if container else message
+
+
+def _path(request: Message) -> str:
+    container = _container_field(request, ("page_size", "page_token"))
+    return f"{container}." if container else ""
