@@ -7,7 +7,7 @@ OUT ?= gen/python
 BIN := $(VENV)/bin
 PROTOS := $(shell find proto -name '*.proto' | LC_ALL=C sort)
 
-.PHONY: sdk test venv clean
+.PHONY: sdk test bench venv clean
 
 venv: $(VENV)/.installed
 
@@ -30,6 +30,10 @@ sdk: venv
 
 test: venv
 	$(BIN)/python -m pytest
+
+# Benchmarks (not part of the tests): results go to benchmarks/results/.
+bench: venv
+	$(BIN)/python benchmarks/runtime.py
 
 clean:
 	rm -rf $(VENV) gen dist build

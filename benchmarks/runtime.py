@@ -1,0 +1,326 @@
+"""Runtime cost of the generated SDK, side by side with raw grpc, on loopback.
+
+Measures, against a server in another process:
+
+* unary latency and throughput through the generated sync and async clients,
+  against the channel's raw multicallable;
+* iterating a pager over 10,000 items, against a hand-written loop of raw
+  calls that follows the page tokens;
+* the cost of a failed call raised as a typed error, against catching
+  grpc's RpcError;
+* the import time of a generated ``_platform`` module, against the matching
+  ``_pb2_grpc`` module of grpc's own plugin.
+
+Writes ``results/runtime.md``. Run it with ``make bench`` (or
+``.venv/bin/python benchmarks/runtime.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from _common import RESULTS, alternate, markdown_table, median, verdict
+from support import proto_files, protoc
+
+SERVER = textwrap.dedent("""
+    import sys
+    from concurrent import futures
+    import grpc
+    import platform_runtime as rt
+    from auth.v1 import auth_pb2, auth_platform
+    from etl.v1 import etl_pb2, etl_platform
+
+    ITEMS = [etl_pb2.Pipeline(pipeline_id=f"p{i:05d}") for i in range(10_000)]
+    PAGINATOR = rt.Paginator(b"bench", default_page_size=100, max_page_size=1000)
+
+    class Etl(etl_platform.EtlServiceServicer):
+        def get_pipeline(self, request, context):
+            return etl_pb2.GetPipelineResponse(pipeline=ITEMS[0])
+
+        def list_pipelines(self, request, context):
+            return PAGINATOR.page(request, ITEMS).write_to(etl_pb2.ListPipelinesResponse())
+
+    class Auth(auth_platform.AuthServiceServicer):
+        def revoke_token(self, request, context):
+            raise rt.NotFoundError("no such token", reason="TOKEN_NOT_FOUND",
+                                   domain="auth.platform", metadata={"id": "t1"})
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    etl_platform.add_EtlServiceServicer_to_server(Etl(), server)
+    auth_platform.add_AuthServiceServicer_to_server(Auth(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    print(port, flush=True)
+    sys.stdin.read()
+    server.stop(None)
+    """)
+
+GET = "/platform.etl.v1.EtlService/GetPipeline"
+LIST = "/platform.etl.v1.EtlService/ListPipelines"
+REVOKE = "/platform.auth.v1.AuthService/RevokeToken"
+
+
+def generate(out: Path) -> None:
+    """The SDK for proto/, with grpc's own stubs beside it for comparison."""
+    protoc(out, proto_files(), outputs=("python", "grpc_python", "platform"))
+
+
+def start_server(sdk: Path) -> tuple[subprocess.Popen[str], str]:
+    env = {**os.environ, "PYTHONPATH": str(sdk)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    port = process.stdout.readline().strip()
+    return process, f"127.0.0.1:{port}"
+
+
+def unary(target: str, calls: int, rounds: int) -> dict[str, list[float]]:
+    import grpc
+    from etl.v1 import etl_pb2, etl_platform
+
+    channel = grpc.insecure_channel(target)
+    client = etl_platform.EtlServiceClient(channel)
+    raw = channel.unary_unary(
+        GET,
+        request_serializer=etl_pb2.GetPipelineRequest.SerializeToString,
+        response_deserializer=etl_pb2.GetPipelineResponse.FromString,
+    )
+    request = etl_pb2.GetPipelineRequest(pipeline_id="p1")
+
+    def ours() -> None:
+        for _ in range(calls):
+            client.get_pipeline(request)
+
+    def theirs() -> None:
+        for _ in range(calls):
+            raw(request, timeout=30.0)
+
+    try:
+        return alternate(
+            {"generated sync client": ours, "raw multicallable": theirs}, rounds
+        )
+    finally:
+        channel.close()
+
+
+def unary_async(target: str, calls: int, rounds: int) -> dict[str, list[float]]:
+    import grpc
+    from etl.v1 import etl_pb2, etl_platform
+
+    async def scenario() -> dict[str, list[float]]:
+        channel = grpc.aio.insecure_channel(target)
+        client = etl_platform.EtlServiceAsyncClient(channel)
+        raw = channel.unary_unary(
+            GET,
+            request_serializer=etl_pb2.GetPipelineRequest.SerializeToString,
+            response_deserializer=etl_pb2.GetPipelineResponse.FromString,
+        )
+        request = etl_pb2.GetPipelineRequest(pipeline_id="p1")
+        timings: dict[str, list[float]] = {
+            "generated async client": [],
+            "raw aio multicallable": [],
+        }
+        loop = asyncio.get_running_loop()
+        for _ in range(rounds + 1):
+            start = loop.time()
+            for _ in range(calls):
+                await client.get_pipeline(request)
+            timings["generated async client"].append(loop.time() - start)
+            start = loop.time()
+            for _ in range(calls):
+                await raw(request, timeout=30.0)
+            timings["raw aio multicallable"].append(loop.time() - start)
+        await channel.close()
+        return {
+            name: values[1:] for name, values in timings.items()
+        }  # first is warm-up
+
+    return asyncio.run(scenario())
+
+
+def pager(target: str, rounds: int) -> dict[str, list[float]]:
+    import grpc
+    from etl.v1 import etl_pb2, etl_platform
+
+    channel = grpc.insecure_channel(target)
+    client = etl_platform.EtlServiceClient(channel)
+    raw = channel.unary_unary(
+        LIST,
+        request_serializer=etl_pb2.ListPipelinesRequest.SerializeToString,
+        response_deserializer=etl_pb2.ListPipelinesResponse.FromString,
+    )
+
+    def ours() -> None:
+        count = sum(
+            1
+            for _ in client.list_pipelines(
+                etl_pb2.ListPipelinesRequest(), page_size=100
+            )
+        )
+        assert count == 10_000
+
+    def theirs() -> None:
+        request = etl_pb2.ListPipelinesRequest()
+        request.pagination.page_size = 100
+        count = 0
+        while True:
+            response = raw(request, timeout=30.0)
+            for _ in response.pipelines:
+                count += 1
+            if not response.pagination.next_page_token:
+                break
+            request.pagination.page_token = response.pagination.next_page_token
+        assert count == 10_000
+
+    try:
+        return alternate({"Pager": ours, "hand-written loop": theirs}, rounds)
+    finally:
+        channel.close()
+
+
+def errors(target: str, calls: int, rounds: int) -> dict[str, list[float]]:
+    import grpc
+    import platform_runtime as rt
+    from auth.v1 import auth_pb2, auth_platform
+
+    channel = grpc.insecure_channel(target)
+    client = auth_platform.AuthServiceClient(channel)
+    raw = channel.unary_unary(
+        REVOKE,
+        request_serializer=auth_pb2.RevokeTokenRequest.SerializeToString,
+        response_deserializer=auth_pb2.RevokeTokenResponse.FromString,
+    )
+    request = auth_pb2.RevokeTokenRequest()
+
+    def ours() -> None:
+        for _ in range(calls):
+            try:
+                client.revoke_token(request)
+            except rt.NotFoundError as error:
+                assert error.reason == "TOKEN_NOT_FOUND"
+
+    def theirs() -> None:
+        for _ in range(calls):
+            try:
+                raw(request, timeout=30.0)
+            except grpc.RpcError as error:
+                assert error.code() is grpc.StatusCode.NOT_FOUND  # type: ignore[attr-defined]
+
+    try:
+        return alternate(
+            {"typed error (decoded details)": ours, "raw RpcError": theirs}, rounds
+        )
+    finally:
+        channel.close()
+
+
+IMPORT_PROBE = (
+    "import time, grpc, google.protobuf, {base}; t = time.perf_counter(); "
+    "import {module}; print(time.perf_counter() - t)"
+)
+
+
+def import_times(sdk: Path, rounds: int) -> dict[str, list[float]]:
+    def probe(module: str) -> float:
+        code = IMPORT_PROBE.format(base="etl.v1.etl_pb2", module=module)
+        env = {**os.environ, "PYTHONPATH": str(sdk), "PYTHONDONTWRITEBYTECODE": "1"}
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return float(out.stdout)
+
+    times: dict[str, list[float]] = {"etl_platform": [], "etl_pb2_grpc": []}
+    probe("etl.v1.etl_platform")  # warm the file cache
+    for _ in range(rounds):
+        times["etl_platform"].append(probe("etl.v1.etl_platform"))
+        times["etl_pb2_grpc"].append(probe("etl.v1.etl_pb2_grpc"))
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--calls", type=int, default=500, help="calls per round")
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sdk = Path(tmp)
+        print("generating the SDK ...", file=sys.stderr)
+        generate(sdk)
+        sys.path.insert(0, str(sdk))
+        server, target = start_server(sdk)
+        try:
+            for title, target_ratio, run in [
+                ("unary, sync", 1.05, lambda: unary(target, args.calls, args.rounds)),
+                (
+                    "unary, async",
+                    1.05,
+                    lambda: unary_async(target, args.calls, args.rounds),
+                ),
+                (
+                    "pager, 10,000 items in pages of 100",
+                    1.05,
+                    lambda: pager(target, args.rounds),
+                ),
+                ("failed call", None, lambda: errors(target, args.calls, args.rounds)),
+                ("import time", 1.5, lambda: import_times(sdk, args.rounds)),
+            ]:
+                print(f"measuring {title} ...", file=sys.stderr)
+                timings = run()
+                (ours, ours_t), (theirs, theirs_t) = timings.items()
+                ratio = median(ours_t) / median(theirs_t)
+                per = args.calls if title.startswith(("unary", "failed")) else 1
+                rows.append(
+                    [
+                        title,
+                        f"{ours}: {median(ours_t) / per * 1e6:,.1f} µs",
+                        f"{theirs}: {median(theirs_t) / per * 1e6:,.1f} µs",
+                        f"{ratio:.3f}",
+                        (
+                            "(reported)"
+                            if target_ratio is None
+                            else f"≤ {target_ratio} {verdict(ratio, target_ratio)}"
+                        ),
+                    ]
+                )
+                if title.startswith("unary"):
+                    rows[-1][1] += f" ({per / median(ours_t):,.0f} calls/s)"
+                    rows[-1][2] += f" ({per / median(theirs_t):,.0f} calls/s)"
+        finally:
+            assert server.stdin is not None
+            server.stdin.close()
+            server.wait(10)
+    table = markdown_table(
+        ["what", "ours (median)", "baseline (median)", "ratio", "target"], rows
+    )
+    report = (
+        "# Runtime benchmarks\n\n"
+        f"Medians of {args.rounds} interleaved rounds on this machine "
+        f"({os.cpu_count()} cores), server in a separate process on 127.0.0.1. "
+        "Times are per call, or per full iteration for the pager, or per import.\n\n"
+        + table
+    )
+    (RESULTS / "runtime.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
