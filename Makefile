@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV ?= .venv
 OUT ?= gen/python
 BIN := $(VENV)/bin
-PROTOS := $(shell find proto -name '*.proto' | LC_ALL=C sort)
 
 .PHONY: sdk test bench venv clean
 
@@ -17,16 +16,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# Generate the SDK for proto/ into $(OUT): messages, stubs, clients, servicers
-# and the runtime. Written to a temporary folder first, then swapped in, so a
-# failure leaves the previous output untouched.
+# Generate the SDK for proto/: the package gen/python/platform_proto (messages,
+# stubs, clients, servicers, runtime) and its wheel in dist/. It is built in a
+# temporary folder and swapped in only when all of it succeeded.
 sdk: venv
-	rm -rf $(OUT).tmp && mkdir -p $(OUT).tmp
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m grpc_tools.protoc -I proto \
-	  --python_out=$(OUT).tmp --mypy_out=quiet:$(OUT).tmp --platform_out=$(OUT).tmp \
-	  $(PROTOS)
-	rm -rf $(OUT) && mv $(OUT).tmp $(OUT)
-	@echo "SDK for $(words $(PROTOS)) proto files written to $(OUT)/"
+	$(BIN)/platform-sdk build --proto proto --out $(OUT) --wheel
 
 test: venv
 	$(BIN)/python -m pytest

@@ -1,0 +1,201 @@
+"""The ``platform-sdk`` command: ``build`` an SDK package, or ``--check`` one."""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from google.protobuf import descriptor_pb2
+
+from .compile import BuildError, compile_protos, find_protos
+from .layout import lay_out
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="platform-sdk",
+        description="Build an installable, typed Python SDK from gRPC contracts.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser(
+        "build",
+        help="generate the SDK package (and optionally its wheel)",
+        description="Generate the SDK package for a proto root into an output folder.",
+    )
+    build.add_argument(
+        "--proto", type=Path, default=Path("proto"), help="proto root (default: proto)"
+    )
+    build.add_argument(
+        "--package",
+        default="platform_proto",
+        help="Python package name (default: platform_proto)",
+    )
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=Path("gen/python"),
+        help="output folder (default: gen/python)",
+    )
+    build.add_argument(
+        "--version", default="0.1.0", help="the package version (default: 0.1.0)"
+    )
+    build.add_argument(
+        "--wheel", action="store_true", help="also build a wheel into --dist"
+    )
+    build.add_argument(
+        "--dist",
+        type=Path,
+        default=Path("dist"),
+        help="where --wheel puts it (default: dist)",
+    )
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and list the files if the output folder is stale",
+    )
+    return parser
+
+
+def _say(message: str) -> None:
+    print(f"platform-sdk: {message}", file=sys.stderr, flush=True)
+
+
+def _summary(
+    files: descriptor_pb2.FileDescriptorSet, to_generate: list[str]
+) -> tuple[int, int]:
+    wanted = set(to_generate)
+    services = [s for fd in files.file if fd.name in wanted for s in fd.service]
+    return len(services), sum(len(s.method) for s in services)
+
+
+def _generate(args: argparse.Namespace, into: Path) -> tuple[int, int, int]:
+    """Build the package into ``into``; returns (files, services, RPCs)."""
+    if not args.package.isidentifier():
+        raise BuildError(
+            f"--package {args.package!r} is not a valid Python package name"
+        )
+    protos = find_protos(args.proto)
+    _say(f"compiling {len(protos)} proto files from {args.proto} ...")
+    with tempfile.TemporaryDirectory(prefix="platform-sdk-") as scratch:
+        compiled = Path(scratch)
+        descriptors = compile_protos(args.proto, protos, compiled)
+        lay_out(compiled, into, args.package, args.version, descriptors, protos)
+    services, rpcs = _summary(descriptors, protos)
+    return len(protos), services, rpcs
+
+
+def _ignored(relative: Path) -> bool:
+    """Caches and tool droppings are not part of the output."""
+    return any(part == "__pycache__" or part.startswith(".") for part in relative.parts)
+
+
+def _stale(fresh: Path, current: Path) -> list[str]:
+    """Files that differ between two trees, are missing, or are extra."""
+
+    def tree(root: Path) -> dict[str, Path]:
+        if not root.is_dir():
+            return {}
+        return {
+            p.relative_to(root).as_posix(): p
+            for p in root.rglob("*")
+            if p.is_file() and not _ignored(p.relative_to(root))
+        }
+
+    new, old = tree(fresh), tree(current)
+    return sorted(
+        name
+        for name in new.keys() | old.keys()
+        if name not in new
+        or name not in old
+        or not filecmp.cmp(new[name], old[name], shallow=False)
+    )
+
+
+def _swap_in(built: Path, out: Path) -> None:
+    """Replace ``out`` by ``built`` (a sibling folder), leaving no mixture."""
+    old = out.with_name(out.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    built.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _wheel(out: Path, dist: Path) -> Path:
+    dist.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--no-deps",
+        "--wheel-dir",
+        str(dist),
+    ]
+    if importlib.util.find_spec("hatchling") is not None:
+        command.append("--no-build-isolation")
+    result = subprocess.run([*command, str(out)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError(f"building the wheel failed:\n{result.stderr.strip()}")
+    return max(dist.glob("*.whl"), key=lambda p: p.stat().st_mtime)
+
+
+def _build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        files, services, rpcs = _generate(args, staging)
+        if args.check:
+            stale = _stale(staging, out)
+            for name in stale:
+                print(f"stale: {out / name}")
+            if stale:
+                _say(
+                    f"{out} is out of date: {len(stale)} files differ; run platform-sdk build"
+                )
+                return 1
+            _say(f"{out} is up to date")
+            return 0
+        _swap_in(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    seconds = time.perf_counter() - started
+    _say(
+        f"{files} files, {services} services, {rpcs} RPCs in {seconds:.1f} s "
+        f"-> {out / args.package}"
+    )
+    if args.wheel:
+        _say(f"built {_wheel(out, args.dist)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``platform-sdk`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return _build(args)
+    except BuildError as exc:
+        print(f"platform-sdk: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def run() -> None:
+    """The ``platform-sdk`` console script."""
+    raise SystemExit(main())
