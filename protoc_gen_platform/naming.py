@@ -172,19 +172,38 @@ class ImportTable:
         return cls(model, {module_name(f, "_pb2") for f in files}, registering)
 
     def type_ref(self, full_name: str) -> str:
-        """The Python expression naming message or enum ``full_name``."""
+        """The annotation naming message or enum ``full_name``.
+
+        It follows mypy-protobuf's stubs, where a name that is a Python
+        keyword gets an ``_r_`` prefix (``from`` -> ``_r_from``). Generated
+        modules use ``from __future__ import annotations``, so annotations
+        are never evaluated at run time; use :meth:`value_ref` there.
+        """
+        alias, parts = self._resolve(full_name)
+        return ".".join(
+            [alias] + [f"_r_{p}" if keyword.iskeyword(p) else p for p in parts]
+        )
+
+    def value_ref(self, full_name: str) -> str:
+        """The run-time expression for the class of ``full_name``.
+
+        The same as :meth:`type_ref` unless a name is a Python keyword, which
+        only ``getattr`` can reach: ``getattr(kw_pb2, "from")``.
+        """
+        expression, parts = self._resolve(full_name)
+        for part in parts:
+            expression = (
+                f'getattr({expression}, "{part}")'
+                if keyword.iskeyword(part)
+                else f"{expression}.{part}"
+            )
+        return expression
+
+    def _resolve(self, full_name: str) -> tuple[str, list[str]]:
         decl = self._model.types.get(full_name)
         if decl is None:
             raise GenerationError(f"type {full_name!r} is not defined")
-        parts = decl.local_name.split(".")
-        for part in parts:
-            if keyword.iskeyword(part):
-                raise GenerationError(
-                    f"{decl.file}: message {decl.full_name}: the name {part!r} is a "
-                    "Python keyword, which protobuf's Python classes cannot be "
-                    "referenced by"
-                )
-        return f"{self._alias[module_name(decl.file, '_pb2')]}.{decl.local_name}"
+        return self._alias[module_name(decl.file, "_pb2")], decl.local_name.split(".")
 
     def decl(self, full_name: str) -> object:
         """The model's declaration of ``full_name`` (a Message or an Enum)."""

@@ -16,6 +16,7 @@ Detection looks only at shapes, never at configuration:
 from __future__ import annotations
 
 import dataclasses
+import keyword
 
 from google.protobuf import descriptor_pb2
 
@@ -68,6 +69,8 @@ def _result_shape(message: Message) -> ResultOneof | None:
     (success,) = [f for f in message.fields if f.name != "error"]
     if success.type != _MESSAGE or any(f.oneof != oneof for f in message.fields):
         return None
+    if keyword.iskeyword(success.name):
+        return None  # generated code reads it as ``response.<name>``
     return ResultOneof(oneof, success.name, success.type_name)
 
 

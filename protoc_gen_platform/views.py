@@ -30,11 +30,22 @@ class MethodView:
     constant: str
     request_type: str
     response_type: str
+    request_value: str
+    response_value: str
     result: ResultOneof | None
     payload_type: str
     pages: Pagination | None
     item_type: str
     not_paginated_because: str
+
+    @property
+    def annotated(self) -> bool:
+        """Whether the RPC's constant needs an annotation: a message class is
+        reached with ``getattr`` (a keyword name), so mypy cannot infer it."""
+        return (self.request_value, self.response_value) != (
+            self.request_type,
+            self.response_type,
+        )
 
     @property
     def returned_type(self) -> str:
@@ -265,6 +276,8 @@ def _service_view(
                 constant=scope.claim_private(f"_{constant}", f"rpc {rpc.path}"),
                 request_type=imports.type_ref(rpc.input_type),
                 response_type=imports.type_ref(rpc.output_type),
+                request_value=imports.value_ref(rpc.input_type),
+                response_value=imports.value_ref(rpc.output_type),
                 result=result,
                 payload_type=imports.type_ref(result.success_type) if result else "",
                 pages=pages,
