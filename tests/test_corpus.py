@@ -56,6 +56,7 @@ def test_corpus_modules_import(corpus_out: Path) -> None:
         "demo.echo.v1.echo_platform",
         "demo.editions.ed_platform",
         "demo.hostile.hostile_platform",
+        "demo.keywords.keywords_platform",
         "demo.legacy.legacy_platform",
         "demo.library.v1.library_platform",
     ]
