@@ -27,10 +27,10 @@ def _escape_char(ch: str) -> str:
 
 
 def _needs_escape(ch: str) -> bool:
-    if ch == "\n":
+    if ch == "\n" or ch == " ":
         return False
-    if ch in _LINE_BREAKS or ch == "\t":
-        return True
+    if ch in _LINE_BREAKS or ch.isspace():
+        return True  # black would split or strip on these
     return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")
 
 
@@ -38,16 +38,25 @@ def docstring(text: str, indent: int) -> str:
     """A triple-quoted docstring literal holding ``text``, inertly.
 
     Continuation lines are indented by ``indent`` spaces; the literal itself is
-    placed by the caller. Lines lose trailing whitespace, as black would make
-    them; backslashes are doubled, quote runs are broken, and control or
-    line-breaking characters become escapes.
+    placed by the caller. The literal is already in black's form, so black
+    leaves it unchanged: lines lose trailing whitespace, continuation lines
+    lose their common indentation (PEP 257), and a one-line docstring ending
+    in a quote gets black's padding space. Backslashes are doubled, quote runs
+    are broken, and control, line-breaking and non-space whitespace characters
+    become escapes.
     """
-    pad = " " * indent
-    lines = [_escape_line(line.rstrip()) for line in text.strip().split("\n")]
+    lines = [line.rstrip() for line in text.strip().split("\n")]
+    rest = lines[1:]
+    common = min(
+        (len(line) - len(line.lstrip(" ")) for line in rest if line.strip()), default=0
+    )
+    lines = [_escape_line(lines[0])] + [_escape_line(line[common:]) for line in rest]
     if len(lines) == 1:
-        return f'"""{lines[0]}"""'
-    rest = "\n".join(pad + line if line else "" for line in lines[1:])
-    return f'"""{lines[0]}\n{rest}\n{pad}"""'
+        padding = " " if lines[0].endswith('"') else ""
+        return f'"""{lines[0]}{padding}"""'
+    pad = " " * indent
+    body = "\n".join(pad + line if line else "" for line in lines[1:])
+    return f'"""{lines[0]}\n{body}\n{pad}"""'
 
 
 def _escape_line(line: str) -> str:
@@ -55,9 +64,9 @@ def _escape_line(line: str) -> str:
     for i, ch in enumerate(line):
         if ch == "\\":
             out.append("\\\\")
-        elif ch == '"' and (i + 1 == len(line) or line[i + 1] == '"'):
-            # No two quotes in a row, and none last on a line: nothing can
-            # close the literal early.
+        elif ch == '"' and (i == 0 or i + 1 == len(line) or line[i + 1] == '"'):
+            # No two quotes in a row, none first or last on a line: nothing can
+            # close the literal early, and black adds no padding.
             out.append('\\"')
         elif _needs_escape(ch):
             out.append(_escape_char(ch))

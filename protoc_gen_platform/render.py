@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 
 from . import pytext
+from .formatting import layout_call
 from .views import ModuleView
 
 __all__ = ["render_module", "templates_dir"]
@@ -38,6 +39,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["docstring"] = pytext.docstring
     env.filters["pystr"] = pytext.pystr
+    env.globals["layout_call"] = layout_call
     return env
 
 

@@ -74,6 +74,8 @@ _NOT_FOR_PROTOBUF = {"DESCRIPTOR", "Extensions"}  # protobuf's own module/class 
 identifiers = st.one_of(
     st.sampled_from(TRICKY),
     st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,10}", fullmatch=True),
+    # Long enough that generated lines pass black's limit and get split.
+    st.from_regex(r"[A-Z][A-Za-z0-9]{45,70}", fullmatch=True),
 ).filter(lambda name: name not in _NOT_FOR_PROTOBUF and not name.startswith("__"))
 
 SCALARS = [

@@ -7,8 +7,12 @@ import ast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import black
+
 from protoc_gen_platform.formatting import format_python
 from protoc_gen_platform.pytext import docstring, pystr
+
+MODE = black.Mode(target_versions={black.TargetVersion.PY310})
 
 HOSTILE = [
     '"""',
@@ -26,14 +30,23 @@ HOSTILE = [
 
 
 def _expected(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    """The text a docstring keeps: stripped lines, and continuation lines
+    without their common indentation (PEP 257, as black applies it)."""
+    lines = [line.rstrip() for line in text.strip().split("\n")]
+    common = min(
+        (len(line) - len(line.lstrip(" ")) for line in lines[1:] if line.strip()),
+        default=0,
+    )
+    return "\n".join([lines[0]] + [line[common:] for line in lines[1:]])
 
 
 def _roundtrip(text: str, indent: int = 0) -> str:
     value = ast.literal_eval(docstring(text, indent))
     assert isinstance(value, str)
-    # A multi-line docstring closes on its own line.
-    return value.removesuffix("\n")
+    # A multi-line docstring closes on its own line; a one-line docstring that
+    # ends in a quote carries black's padding space.
+    value = value.removesuffix("\n")
+    return value[:-1] if value.endswith('" ') and "\n" not in value else value
 
 
 def test_hostile_comments_stay_text() -> None:
@@ -62,3 +75,12 @@ def test_any_text_round_trips(text: str) -> None:
 @given(st.text())
 def test_pystr_round_trips(text: str) -> None:
     assert ast.literal_eval(pystr(text)) == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(), st.sampled_from([0, 4, 8]))
+def test_docstrings_are_already_what_black_makes_of_them(text: str, depth: int) -> None:
+    pad = " " * depth
+    header = "".join(" " * (4 * level) + "class C:\n" for level in range(depth // 4))
+    source = f"{header}{pad}{docstring(text or 'x', depth)}\n"
+    assert black.format_str(source, mode=MODE) == source
