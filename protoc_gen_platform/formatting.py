@@ -13,7 +13,6 @@ The tests check the result against black itself on thousands of contracts.
 
 from __future__ import annotations
 
-import ast
 from typing import Any, Iterator
 
 from .errors import GenerationError
@@ -24,33 +23,47 @@ LINE_LENGTH = 88
 _QUOTES = '"""'
 
 
-def layout_call(head: str, args: list[str], indent: int, tail: str = "") -> str:
-    """``head(args...)tail`` laid out as black lays out a call of simple arguments.
+def layout_call(
+    head: str, args: list[str], indent: int, tail: str = "", brackets: str = "()"
+) -> str:
+    """``head(args...)tail`` laid out as black lays out simple arguments.
 
     One line if it fits; else the arguments on one line of their own between
     the brackets; else one argument per line with a magic trailing comma.
-    ``head`` ends just before the opening bracket and starts at ``indent``.
+    ``head`` ends just before the opening bracket and starts at ``indent``;
+    ``brackets`` may be ``"[]"`` for a subscript.
     """
     pad = " " * indent
+    left, right = brackets
     joined = ", ".join(args)
     if indent + len(head) + len(joined) + len(tail) + 2 <= LINE_LENGTH:
-        return f"{head}({joined}){tail}"
+        return f"{head}{left}{joined}{right}{tail}"
     if indent + 4 + len(joined) <= LINE_LENGTH:
-        return f"{head}(\n{pad}    {joined}\n{pad}){tail}"
+        return f"{head}{left}\n{pad}    {joined}\n{pad}{right}{tail}"
     exploded = "".join(f"{pad}    {arg},\n" for arg in args)
-    return f"{head}(\n{exploded}{pad}){tail}"
+    return f"{head}{left}\n{exploded}{pad}{right}{tail}"
 
 
 def format_python(source: str, path: str) -> str:
-    """``source`` as black formats it; invalid Python is a GenerationError."""
+    """``source`` as black formats it.
+
+    Validity is checked where black runs (it parses what it formats) and by
+    the tests, which compile and import the output of thousands of random
+    contracts; parsing every module here would cost more than rendering it.
+    """
+    if max(map(len, source.split("\n"))) <= LINE_LENGTH:
+        return source  # the common case: nothing black would split
     try:
-        ast.parse(source, path)
-    except SyntaxError as exc:
+        return "".join(_format_block(block, depth=0) for block in _blocks(source, 0))
+    except _InvalidInput as exc:
         raise GenerationError(
-            f"{path}:{exc.lineno}: generated code is not valid Python ({exc.msg}); "
+            f"{path}: generated code is not valid Python ({exc}); "
             "this is a bug in protoc-gen-platform"
         ) from None
-    return "".join(_format_block(block, depth=0) for block in _blocks(source, 0))
+
+
+class _InvalidInput(Exception):
+    """black could not parse a block."""
 
 
 def _format_block(block: str, depth: int) -> str:
@@ -127,6 +140,13 @@ def _black(code: str) -> str:
     import black  # only imported when a block needs it
     from black.mode import Mode, TargetVersion
 
+    from black.parsing import InvalidInput
+
     mode: Any = Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
-    result: str = black.format_str(code, mode=mode)
+    try:
+        result: str = black.format_str(code, mode=mode)
+    except InvalidInput as exc:
+        raise _InvalidInput(
+            str(exc).splitlines()[0] if str(exc) else "parse error"
+        ) from exc
     return result

@@ -8,6 +8,7 @@ escape sequence, or change how black re-indents the docstring.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["docstring", "pystr"]
@@ -59,7 +60,12 @@ def docstring(text: str, indent: int) -> str:
     return f'"""{lines[0]}\n{body}\n{pad}"""'
 
 
+_PLAIN = re.compile(r"[ !#-\[\]-~]*\Z")  # printable ASCII but for " and \\
+
+
 def _escape_line(line: str) -> str:
+    if _PLAIN.match(line):
+        return line
     out = []
     for i, ch in enumerate(line):
         if ch == "\\":
@@ -77,6 +83,8 @@ def _escape_line(line: str) -> str:
 
 def pystr(value: str) -> str:
     """A double-quoted Python string literal for ``value`` (black's style)."""
+    if _PLAIN.match(value):
+        return f'"{value}"'
     out = ['"']
     for ch in value:
         if ch in ('"', "\\"):

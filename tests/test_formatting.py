@@ -68,8 +68,8 @@ def test_layout_call_is_blacks_layout(args: list[str], indent: int) -> None:
     assert black.format_str(source, mode=MODE) == source
 
 
-def test_invalid_python_is_a_generation_error() -> None:
+def test_invalid_python_that_reaches_black_is_a_generation_error() -> None:
     with pytest.raises(
-        GenerationError, match="x.py:1: generated code is not valid Python"
+        GenerationError, match="x.py: generated code is not valid Python"
     ):
-        format_python("def (:\n", "x.py")
+        format_python("def (:" + " x" * 60 + "\n", "x.py")
