@@ -34,7 +34,7 @@ def layout_call(
     ``brackets`` may be ``"[]"`` for a subscript.
     """
     pad = " " * indent
-    left, right = brackets
+    left, right = brackets[0], brackets[1]
     joined = ", ".join(args)
     if indent + len(head) + len(joined) + len(tail) + 2 <= LINE_LENGTH:
         return f"{head}{left}{joined}{right}{tail}"
