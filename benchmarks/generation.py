@@ -13,6 +13,7 @@ Run it with ``make bench`` (or ``.venv/bin/python benchmarks/generation.py``).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import RESULTS, markdown_table, median, verdict
+from _common import REPO, RESULTS, markdown_table, median, verdict
 from support import tool
 
 COMMON = """syntax = "proto3";
@@ -75,7 +76,9 @@ def write_tree(root: Path, services: int) -> list[str]:
     files = ["bench/common.proto"]
     for start in range(0, services, PER_FILE):
         name = f"bench/s{start // PER_FILE:04d}.proto"
-        body = "".join(SERVICE.format(n=n) for n in range(start, min(start + PER_FILE, services)))
+        body = "".join(
+            SERVICE.format(n=n) for n in range(start, min(start + PER_FILE, services))
+        )
         header = f'syntax = "proto3";\npackage bench.s{start // PER_FILE};\nimport "bench/common.proto";\n'
         (root / name).write_text(header + body)
         files.append(name)
@@ -83,31 +86,46 @@ def write_tree(root: Path, services: int) -> list[str]:
 
 
 GENERATORS = {
-    "ours (--platform_out)": "platform",
+    "ours, cold (--platform_out)": "platform",
+    "ours, warm cache": "platform",
     "grpc (--grpc_python_out)": "grpc_python",
     "mypy-protobuf (--mypy_grpc_out)": "mypy_grpc",
     "mypy-protobuf (--mypy_out)": "mypy",
 }
-OURS = "ours (--platform_out)"
+COLD, WARM = "ours, cold (--platform_out)", "ours, warm cache"
 
 
-def run_protoc(root: Path, files: list[str], kind: str, out: Path) -> tuple[float, int]:
-    """Seconds and peak RSS (KiB) of one whole protoc run with one generator."""
+def run_protoc(
+    root: Path, files: list[str], kind: str, out: Path, cache: str = "off"
+) -> tuple[float, int]:
+    """Seconds and peak RSS (KiB) of one whole protoc run with one generator.
+
+    ``cache`` is our plugin's PROTOC_GEN_PLATFORM_CACHE: "off" for a cold run.
+    """
     if out.exists():
         shutil.rmtree(out)
     out.mkdir()
-    command = [sys.executable, "-m", "grpc_tools.protoc", f"-I{root}", f"--{kind}_out={out}"]
+    command = [
+        sys.executable,
+        "-m",
+        "grpc_tools.protoc",
+        f"-I{root}",
+        f"--{kind}_out={out}",
+    ]
     for plugin in ("platform", "mypy", "mypy_grpc"):
         command.append(f"--plugin=protoc-gen-{plugin}={tool('protoc-gen-' + plugin)}")
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        process = subprocess.Popen([*command, *files], stderr=errors)
+        env = {**os.environ, "PROTOC_GEN_PLATFORM_CACHE": cache}
+        process = subprocess.Popen([*command, *files], stderr=errors, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             errors.seek(0)
-            raise SystemExit(f"protoc failed for {kind}: {errors.read().decode()[:500]}")
+            raise SystemExit(
+                f"protoc failed for {kind}: {errors.read().decode()[:500]}"
+            )
     # wait4 reports the protoc process with the plugins it waited for.
     return elapsed, usage.ru_maxrss
 
@@ -115,7 +133,16 @@ def run_protoc(root: Path, files: list[str], kind: str, out: Path) -> tuple[floa
 def black_clean(out: Path) -> bool:
     """Whether ``black --check`` accepts every generated module as it is."""
     result = subprocess.run(
-        [sys.executable, "-m", "black", "--check", "--quiet", "--target-version", "py310", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "black",
+            "--check",
+            "--quiet",
+            "--target-version",
+            "py310",
+            str(out),
+        ],
         capture_output=True,
     )
     return result.returncode == 0
@@ -128,6 +155,10 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     RESULTS.mkdir(exist_ok=True)
+    # An installed package has its bytecode compiled, as pip does on install;
+    # an editable checkout under PYTHONDONTWRITEBYTECODE would recompile the
+    # plugin's modules on every run, which no installed user pays.
+    compileall.compile_dir(str(REPO / "protoc_gen_platform"), quiet=1)
     rows, series = [], {name: [] for name in GENERATORS}
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
@@ -136,40 +167,64 @@ def main() -> None:
             times: dict[str, list[float]] = {name: [] for name in GENERATORS}
             peaks: dict[str, int] = {}
             print(f"N = {size}: {len(files)} files ...", file=sys.stderr)
+            warm_cache = str(Path(tmp) / "cache")
+            run_protoc(
+                root, files, "platform", Path(tmp) / "out", warm_cache
+            )  # fill it
             for _ in range(args.rounds):
                 for name, kind in GENERATORS.items():
-                    elapsed, _ = run_protoc(root, files, kind, Path(tmp) / "out")
+                    cache = warm_cache if name == WARM else "off"
+                    elapsed, _ = run_protoc(root, files, kind, Path(tmp) / "out", cache)
                     times[name].append(elapsed)
             ours_out = Path(tmp) / "ours"
             _, peak = run_protoc(root, files, "platform", ours_out)
             clean = black_clean(ours_out)
-            mine = median(times[OURS])
+            cold, warm = median(times[COLD]), median(times[WARM])
+            mypy_grpc = median(times["mypy-protobuf (--mypy_grpc_out)"])
             for name in GENERATORS:
                 series[name].append(median(times[name]))
-            ratio_grpc = mine / median(times["mypy-protobuf (--mypy_grpc_out)"])
-            target = 1.5 if size >= 1000 else 1.2 if size >= 100 else None
             rows.append(
                 [
                     size,
                     *(f"{median(times[name]):.2f} s" for name in GENERATORS),
-                    f"{ratio_grpc:.2f}",
-                    f"{mine / median(times['grpc (--grpc_python_out)']):.2f}",
+                    f"{cold / mypy_grpc:.2f}",
+                    f"{warm / mypy_grpc:.2f}",
+                    f"{cold / median(times['grpc (--grpc_python_out)']):.2f}",
                     "yes" if clean else "NO",
                     f"{peak / 1024:.0f} MiB",
-                    "(none)" if target is None else f"≤ {target}: {verdict(ratio_grpc, target)}",
+                    _target(size, cold / mypy_grpc, warm / mypy_grpc),
                 ]
             )
-    header = ["N", *GENERATORS, "ours / mypy_grpc", "ours / grpc", "black-clean", "peak RSS, ours", "target"]
+    header = [
+        "N",
+        *GENERATORS,
+        "cold / mypy_grpc",
+        "warm / mypy_grpc",
+        "cold / grpc",
+        "black-clean",
+        "peak RSS, ours",
+        "target",
+    ]
     report = (
         "# Generation benchmarks\n\n"
         f"Whole protoc runs, median of {args.rounds} alternated rounds, "
         f"{PER_FILE} services per file, 8 RPCs per service, on this machine "
-        f"({os.cpu_count()} cores). Peak RSS is that of protoc with our plugin.\n\n"
-        + markdown_table(header, rows)
+        f"({os.cpu_count()} cores). Peak RSS is that of protoc with our plugin. Cold: "
+        "no output cache (PROTOC_GEN_PLATFORM_CACHE=off); warm: the cache filled by "
+        "a previous run over the same files.\n\n" + markdown_table(header, rows)
     )
     (RESULTS / "generation.md").write_text(report)
     plot(sizes, series, RESULTS / "generation.png")
     print(report)
+
+
+def _target(size: int, cold: float, warm: float) -> str:
+    """The issue's targets: N=1000 cold <= 1.5; N=100 <= 1.2 (cold and warm shown)."""
+    if size >= 1000:
+        return f"cold ≤ 1.5: {verdict(cold, 1.5)}"
+    if size >= 100:
+        return f"≤ 1.2: warm {verdict(warm, 1.2)}, cold {verdict(cold, 1.2)}"
+    return "(none)"
 
 
 def plot(sizes: list[int], series: dict[str, list[float]], path: Path) -> None:

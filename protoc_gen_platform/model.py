@@ -388,6 +388,8 @@ def _idempotency(level: int) -> Idempotency:
 
 def _clean_comment(text: str) -> str:
     """Normalise a protoc leading comment: CRLF to LF, common indent removed."""
+    if text.count("\n") == 1 and text.endswith("\n") and "\r" not in text:
+        return text.strip(" \n")  # the usual one-line "// Comment." case
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = [line.rstrip() for line in lines]
     while lines and not lines[-1]:

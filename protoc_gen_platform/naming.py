@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import keyword
 import re
+from typing import Iterable
 
 from google.protobuf.descriptor_pb2 import FieldDescriptorProto as FDP
 
 from .errors import GenerationError
 from .model import Model, ProtoFile, Service
-from .patterns import ERROR_TYPE, pagination, result_oneof, uses_error_type
+from .paths import module_name, output_path
+from .patterns import ERROR_TYPE, uses_error_type
 
 __all__ = [
     "CLIENT_RESERVED",
@@ -88,20 +90,6 @@ def method_name(rpc: str) -> str:
     return safe_identifier(snake_case(rpc), CLIENT_RESERVED)
 
 
-def module_name(proto_file: str, suffix: str) -> str:
-    """The dotted Python module protoc's Python generators use for a .proto file.
-
-    ``auth/v1/auth.proto`` with suffix ``_pb2`` -> ``auth.v1.auth_pb2``.
-    """
-    stem = proto_file[: -len(".proto")] if proto_file.endswith(".proto") else proto_file
-    return stem.replace("-", "_").replace("/", ".") + suffix
-
-
-def output_path(proto_file: str, suffix: str) -> str:
-    """The path of the generated ``.py`` file for ``proto_file``."""
-    return module_name(proto_file, suffix).replace(".", "/") + ".py"
-
-
 class Scope:
     """The module-level names of one generated module, each claimed once."""
 
@@ -144,10 +132,13 @@ class ImportTable:
         self._registering = registering
 
     @classmethod
-    def for_file(cls, model: Model, proto: ProtoFile) -> ImportTable:
+    def for_file(
+        cls, model: Model, proto: ProtoFile, extra_types: Iterable[str] = ()
+    ) -> ImportTable:
         """The imports needed by the generated module of ``proto``.
 
-        Besides the modules of every type its methods use, that includes the
+        That is the module of every request and response type of its methods
+        and of ``extra_types`` (result payloads, page items), and also the
         module of ``platform.common.Error`` when the contracts define it but
         ``proto`` does not depend on it: importing it registers the type, so
         errors that carry it arrive decoded.
@@ -157,12 +148,7 @@ class ImportTable:
             for method in service.methods:
                 files.add(model.message(method.input_type).file)
                 files.add(model.message(method.output_type).file)
-                result = result_oneof(model, method)
-                if result is not None:
-                    files.add(model.message(result.success_type).file)
-                pages = pagination(model, method).pagination
-                if pages is not None and pages.item_type:
-                    files.add(model.types[pages.item_type].file)
+        files.update(model.types[name].file for name in extra_types)
         error = model.types.get(ERROR_TYPE)
         registering = frozenset(
             {module_name(error.file, "_pb2")}

@@ -8,6 +8,7 @@ escape sequence, or change how black re-indents the docstring.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -35,6 +36,7 @@ def _needs_escape(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")
 
 
+@functools.lru_cache(maxsize=4096)
 def docstring(text: str, indent: int) -> str:
     """A triple-quoted docstring literal holding ``text``, inertly.
 

@@ -27,10 +27,13 @@ def templates_dir() -> Path:
     raise FileNotFoundError(f"templates not found next to {here}")
 
 
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+@functools.lru_cache(maxsize=2)
+def _environment(bytecode_dir: str | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        bytecode_cache=(
+            jinja2.FileSystemBytecodeCache(bytecode_dir) if bytecode_dir else None
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -43,6 +46,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_module(module: ModuleView) -> str:
-    """The unformatted Python source of one generated module."""
-    return _environment().get_template("module.py.j2").render(module=module)
+def render_module(module: ModuleView, bytecode_dir: str | None = None) -> str:
+    """The Python source of one generated module.
+
+    ``bytecode_dir`` lets Jinja keep its compiled templates between runs.
+    """
+    template = _environment(bytecode_dir).get_template("module.py.j2")
+    return template.render(module=module)

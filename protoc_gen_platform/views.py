@@ -8,17 +8,23 @@ only loop over these objects and call macros; they never compute a name.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from . import naming
 from .errors import GenerationError
 from .model import Method, Model, ProtoFile, Service
 from .options import Options
+from .paths import PLATFORM_SUFFIX, output_path
 from .model import Enum
-from .patterns import Pagination, ResultOneof, pagination, result_oneof
+from .patterns import (
+    Pagination,
+    PaginationCheck,
+    ResultOneof,
+    pagination,
+    result_oneof,
+)
 
 __all__ = ["MethodView", "ModuleView", "ServiceView", "module_view"]
-
-MODULE_SUFFIX = "_platform"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,7 +44,22 @@ class MethodView:
     item_type: str
     not_paginated_because: str
 
-    @property
+    @functools.cached_property
+    def kind(self) -> str:
+        """grpc's name for the RPC's kind, such as ``unary_stream``."""
+        return self.rpc.kind.value
+
+    @functools.cached_property
+    def client_streaming(self) -> bool:
+        """Whether the client sends a stream of requests."""
+        return self.rpc.kind.client_streaming
+
+    @functools.cached_property
+    def server_streaming(self) -> bool:
+        """Whether the server answers with a stream of responses."""
+        return self.rpc.kind.server_streaming
+
+    @functools.cached_property
     def annotated(self) -> bool:
         """Whether the RPC's constant needs an annotation: a message class is
         reached with ``getattr`` (a keyword name), so mypy cannot infer it."""
@@ -47,13 +68,13 @@ class MethodView:
             self.response_type,
         )
 
-    @property
+    @functools.cached_property
     def returned_type(self) -> str:
         """What a call returns: the success payload of a result oneof, else
         the response."""
         return self.payload_type if self.result else self.response_type
 
-    @property
+    @functools.cached_property
     def doc(self) -> str:
         """The client method's docstring text."""
         return self._doc(
@@ -63,7 +84,7 @@ class MethodView:
             else ""
         )
 
-    @property
+    @functools.cached_property
     def servicer_doc(self) -> str:
         """The servicer method's docstring text."""
         return self._doc(
@@ -82,7 +103,7 @@ class MethodView:
             _DEPRECATED_RPC if self.rpc.deprecated else "",
         )
 
-    @property
+    @functools.cached_property
     def pager_doc(self) -> str:
         """The client method's docstring text when it returns a pager."""
         assert self.pages is not None
@@ -106,7 +127,7 @@ class ServiceView:
     add_function: str
     methods: tuple[MethodView, ...]
 
-    @property
+    @functools.cached_property
     def client_doc(self) -> str:
         """The client classes' docstring text."""
         return _join_paragraphs(
@@ -115,7 +136,7 @@ class ServiceView:
             _DEPRECATED_SERVICE if self.service.deprecated else "",
         )
 
-    @property
+    @functools.cached_property
     def async_client_doc(self) -> str:
         """The asyncio client class's docstring text."""
         return _join_paragraphs(
@@ -124,7 +145,7 @@ class ServiceView:
             _DEPRECATED_SERVICE if self.service.deprecated else "",
         )
 
-    @property
+    @functools.cached_property
     def async_servicer_doc(self) -> str:
         """The asyncio servicer class's docstring text."""
         return _join_paragraphs(
@@ -136,14 +157,14 @@ class ServiceView:
             _DEPRECATED_SERVICE if self.service.deprecated else "",
         )
 
-    @property
+    @functools.cached_property
     def retryable(self) -> tuple[str, ...]:
         """Names of the RPCs that are safe to retry (by ``idempotency_level``)."""
         return tuple(
             m.rpc.name for m in self.methods if m.rpc.idempotency.safe_to_retry
         )
 
-    @property
+    @functools.cached_property
     def servicer_doc(self) -> str:
         """The servicer classes' docstring text."""
         return _join_paragraphs(
@@ -153,7 +174,7 @@ class ServiceView:
             _DEPRECATED_SERVICE if self.service.deprecated else "",
         )
 
-    @property
+    @functools.cached_property
     def add_doc(self) -> str:
         """The registration function's docstring text."""
         return (
@@ -231,14 +252,28 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
         "__all__",
     ):
         scope.claim(taken, "the module's imports")
-    imports = naming.ImportTable.for_file(model, proto)
+    shapes = {
+        rpc: (result_oneof(model, rpc), pagination(model, rpc))
+        for service in proto.services
+        for rpc in service.methods
+    }
+    extra_types = [
+        name
+        for result, check in shapes.values()
+        for name in (
+            result.success_type if result else "",
+            check.pagination.item_type if check.pagination else "",
+        )
+        if name
+    ]
+    imports = naming.ImportTable.for_file(model, proto, extra_types)
     services = tuple(
-        _service_view(model, s, scope, imports, proto, len(proto.services) > 1)
+        _service_view(s, scope, imports, proto, shapes, len(proto.services) > 1)
         for s in proto.services
     )
     return ModuleView(
         proto=proto,
-        path=naming.output_path(proto.name, MODULE_SUFFIX),
+        path=output_path(proto.name, PLATFORM_SUFFIX),
         runtime=options.runtime_package,
         imports=tuple(imports.statements()),
         services=services,
@@ -246,11 +281,11 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
 
 
 def _service_view(
-    model: Model,
     service: Service,
     scope: naming.Scope,
     imports: naming.ImportTable,
     proto: ProtoFile,
+    shapes: dict[Method, tuple[ResultOneof | None, PaginationCheck]],
     qualify: bool,
 ) -> ServiceView:
     names = naming.service_names(service, scope)
@@ -266,8 +301,7 @@ def _service_view(
         seen[python_name] = rpc.name
         qualified = f"{service.name}_{rpc.name}" if qualify else rpc.name
         constant = naming.snake_case(qualified).upper()
-        result = result_oneof(model, rpc)
-        check = pagination(model, rpc)
+        result, check = shapes[rpc]
         pages = check.pagination
         methods.append(
             MethodView(

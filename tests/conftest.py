@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -9,6 +10,10 @@ from typing import Iterator
 import pytest
 
 from support import REPO, proto_files, protoc
+
+# Tests measure generation itself: the output cache stays off unless a test
+# turns it on for itself (tests/test_cache.py).
+os.environ["PROTOC_GEN_PLATFORM_CACHE"] = "off"
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import black
+import pytest
 
 from protoc_gen_platform.formatting import format_python
 from support import platform_modules, proto_files, protoc, read_tree
@@ -99,3 +100,18 @@ def test_runtime_is_copied_verbatim(sdk_out: Path) -> None:
     assert copied == read_tree(source, "*.py")
     for path, content in copied.items():
         assert format_python(content.decode(), path) == content.decode(), path
+
+
+def test_parallel_and_sequential_rendering_agree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from test_plugin_io import _request
+
+    import protoc_gen_platform.pipeline as pipeline
+    from protoc_gen_platform.plugin import generate
+
+    request = _request(proto_files())
+    assert len([f for f in request.file_to_generate]) >= pipeline.PARALLEL_MIN_FILES
+    parallel = generate(request).SerializeToString()
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10**6)
+    assert generate(request).SerializeToString() == parallel

@@ -1,0 +1,22 @@
+"""Where protoc's Python generators, and this one, put a .proto file's modules."""
+
+from __future__ import annotations
+
+__all__ = ["PLATFORM_SUFFIX", "module_name", "output_path"]
+
+PLATFORM_SUFFIX = "_platform"
+"""The suffix of the modules this plugin generates: ``<stem>_platform.py``."""
+
+
+def module_name(proto_file: str, suffix: str) -> str:
+    """The dotted Python module protoc's Python generators use for a .proto file.
+
+    ``auth/v1/auth.proto`` with suffix ``_pb2`` -> ``auth.v1.auth_pb2``.
+    """
+    stem = proto_file[: -len(".proto")] if proto_file.endswith(".proto") else proto_file
+    return stem.replace("-", "_").replace("/", ".") + suffix
+
+
+def output_path(proto_file: str, suffix: str) -> str:
+    """The path of the generated ``.py`` file for ``proto_file``."""
+    return module_name(proto_file, suffix).replace(".", "/") + ".py"
