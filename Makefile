@@ -27,6 +27,8 @@ test: venv
 
 # Benchmarks (not part of the tests): results go to benchmarks/results/.
 bench: venv
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/generation.py
 	$(BIN)/python benchmarks/runtime.py
 
 clean:

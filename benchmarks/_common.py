@@ -17,13 +17,15 @@ def alternate(
     contenders: dict[str, Callable[[], object]], rounds: int, warmup: int = 1
 ) -> dict[str, list[float]]:
     """Time each contender ``rounds`` times, interleaved so that noise on this
-    machine hits all of them alike. Returns seconds per round, by name."""
+    machine hits all of them alike, and in reversed order every other round so
+    that going first or second favours none. Returns seconds per round, by name."""
     for _ in range(warmup):
         for run in contenders.values():
             run()
     timings: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, run in contenders.items():
+    items = list(contenders.items())
+    for round_number in range(rounds):
+        for name, run in items if round_number % 2 == 0 else reversed(items):
             start = time.perf_counter()
             run()
             timings[name].append(time.perf_counter() - start)

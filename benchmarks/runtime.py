@@ -18,6 +18,7 @@ Writes ``results/runtime.md``. Run it with ``make bench`` (or
 from __future__ import annotations
 
 import argparse
+import compileall
 import asyncio
 import os
 import subprocess
@@ -134,15 +135,24 @@ def unary_async(target: str, calls: int, rounds: int) -> dict[str, list[float]]:
             "raw aio multicallable": [],
         }
         loop = asyncio.get_running_loop()
-        for _ in range(rounds + 1):
-            start = loop.time()
+
+        async def ours() -> None:
             for _ in range(calls):
                 await client.get_pipeline(request)
-            timings["generated async client"].append(loop.time() - start)
-            start = loop.time()
+
+        async def theirs() -> None:
             for _ in range(calls):
                 await raw(request, timeout=30.0)
-            timings["raw aio multicallable"].append(loop.time() - start)
+
+        contenders = [
+            ("generated async client", ours),
+            ("raw aio multicallable", theirs),
+        ]
+        for round_number in range(rounds + 1):
+            for name, run in contenders if round_number % 2 == 0 else contenders[::-1]:
+                start = loop.time()
+                await run()
+                timings[name].append(loop.time() - start)
         await channel.close()
         return {
             name: values[1:] for name, values in timings.items()
@@ -227,16 +237,24 @@ def errors(target: str, calls: int, rounds: int) -> dict[str, list[float]]:
         channel.close()
 
 
-IMPORT_PROBE = (
-    "import time, grpc, google.protobuf, {base}; t = time.perf_counter(); "
+TOTAL_PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+ADDED_PROBE = (
+    "import time, grpc, google.protobuf, etl.v1.etl_pb2; t = time.perf_counter(); "
     "import {module}; print(time.perf_counter() - t)"
 )
 
 
-def import_times(sdk: Path, rounds: int) -> dict[str, list[float]]:
-    def probe(module: str) -> float:
-        code = IMPORT_PROBE.format(base="etl.v1.etl_pb2", module=module)
-        env = {**os.environ, "PYTHONPATH": str(sdk), "PYTHONDONTWRITEBYTECODE": "1"}
+def import_times(sdk: Path, rounds: int, probe: str) -> dict[str, list[float]]:
+    """Seconds to import each module in a fresh interpreter.
+
+    The SDK is byte-compiled first, as pip does when it installs a wheel.
+    """
+    compileall.compile_dir(str(sdk), quiet=1)
+    env = {**os.environ, "PYTHONPATH": str(sdk)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+
+    def run(module: str) -> float:
+        code = probe.format(module=module)
         out = subprocess.run(
             [sys.executable, "-c", code],
             env=env,
@@ -247,10 +265,10 @@ def import_times(sdk: Path, rounds: int) -> dict[str, list[float]]:
         return float(out.stdout)
 
     times: dict[str, list[float]] = {"etl_platform": [], "etl_pb2_grpc": []}
-    probe("etl.v1.etl_platform")  # warm the file cache
+    run("etl.v1.etl_platform")  # warm the file cache
     for _ in range(rounds):
-        times["etl_platform"].append(probe("etl.v1.etl_platform"))
-        times["etl_pb2_grpc"].append(probe("etl.v1.etl_pb2_grpc"))
+        times["etl_platform"].append(run("etl.v1.etl_platform"))
+        times["etl_pb2_grpc"].append(run("etl.v1.etl_pb2_grpc"))
     return times
 
 
@@ -281,7 +299,16 @@ def main() -> None:
                     lambda: pager(target, args.rounds),
                 ),
                 ("failed call", None, lambda: errors(target, args.calls, args.rounds)),
-                ("import time", 1.5, lambda: import_times(sdk, args.rounds)),
+                (
+                    "import time, fresh interpreter",
+                    1.5,
+                    lambda: import_times(sdk, args.rounds, TOTAL_PROBE),
+                ),
+                (
+                    "import time added to grpc and etl_pb2",
+                    None,
+                    lambda: import_times(sdk, args.rounds, ADDED_PROBE),
+                ),
             ]:
                 print(f"measuring {title} ...", file=sys.stderr)
                 timings = run()

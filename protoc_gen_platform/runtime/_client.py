@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import warnings
 from typing import (
     Any,
@@ -329,13 +328,23 @@ class AsyncClient(_BaseClient):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
+    def _options_now(
+        self, timeout: Timeout, metadata: Metadata | None
+    ) -> _CallOptions | Awaitable[str]:
+        """Call options; or, for an async token source, the token to await."""
+        token = self._token() if callable(self._token) else self._token
+        if token is None or isinstance(token, str):
+            return self._merge(timeout, metadata, token)
+        awaitable: Awaitable[str] = token
+        return awaitable
+
     async def _options(
         self, timeout: Timeout, metadata: Metadata | None
     ) -> _CallOptions:
-        token = self._token() if callable(self._token) else self._token
-        if inspect.isawaitable(token):
-            token = await token
-        return self._merge(timeout, metadata, token)
+        options = self._options_now(timeout, metadata)
+        if isinstance(options, tuple):
+            return options
+        return self._merge(timeout, metadata, await options)
 
     async def _unary_unary(
         self,
@@ -345,7 +354,10 @@ class AsyncClient(_BaseClient):
         metadata: Metadata | None,
     ) -> ResponseT:
         rpc.warn_if_deprecated()
-        seconds, merged = await self._options(timeout, metadata)
+        options = self._options_now(timeout, metadata)
+        if not isinstance(options, tuple):
+            options = self._merge(timeout, metadata, await options)
+        seconds, merged = options
         try:
             response: ResponseT = await self._callable(rpc)(
                 request, timeout=seconds, metadata=merged

@@ -12,7 +12,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from google.protobuf.message import Message
@@ -137,6 +136,8 @@ class Paginator:
         return digest.hexdigest()[:24]
 
     def _encode(self, request: Message, kind: str, position: Any) -> str:
+        import json
+
         payload = json.dumps(
             {kind: position, "for": self._fingerprint(request)},
             separators=(",", ":"),
@@ -163,6 +164,8 @@ class Paginator:
                 reason="INVALID_PAGE_TOKEN",
                 field_violations=[(field, "forged, corrupted or truncated")],
             )
+        import json
+
         decoded = json.loads(payload)
         if decoded.get("for") != self._fingerprint(request):
             raise InvalidArgumentError(

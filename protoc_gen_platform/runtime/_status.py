@@ -11,13 +11,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import grpc
-from google.protobuf import any_pb2, descriptor_pool, duration_pb2, message_factory
+from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.message import Message
-from google.rpc import (  # type: ignore[import-untyped, unused-ignore]
-    error_details_pb2,
-    status_pb2,
-)
-from grpc_status import rpc_status
 
 from ._errors import InternalError, PlatformError
 
@@ -37,6 +32,22 @@ ERROR_TYPE = "platform.common.Error"
 _CODES_BY_NUMBER = {code.value[0]: code for code in grpc.StatusCode}
 _PayloadT = TypeVar("_PayloadT")
 _error_class: Any = None
+
+
+def _rich() -> tuple[Any, Any, Any, Any]:
+    """google.rpc's detail messages, Duration and grpcio-status.
+
+    Imported on the first failure rather than with every generated module, so
+    that importing an SDK module stays cheap.
+    """
+    from google.protobuf import duration_pb2
+    from google.rpc import (  # type: ignore[import-untyped, unused-ignore]
+        error_details_pb2,
+        status_pb2,
+    )
+    from grpc_status import rpc_status
+
+    return error_details_pb2, status_pb2, duration_pb2, rpc_status
 
 
 def error_class() -> Any:
@@ -104,6 +115,7 @@ def from_error_message(message: Any) -> PlatformError:
 
 def to_grpc_status(error: PlatformError) -> grpc.Status:
     """The grpc.Status a servicer aborts with to send ``error`` to the caller."""
+    error_details_pb2, status_pb2, duration_pb2, rpc_status = _rich()
     details: list[Any] = []
     if error.reason or error.domain or error.metadata:
         details.append(
@@ -147,6 +159,7 @@ def from_rpc_error(exc: grpc.RpcError) -> PlatformError:
     if not callable(getattr(call, "code", None)):
         return PlatformError.from_code(grpc.StatusCode.UNKNOWN, str(exc))
     error = PlatformError.from_code(_code(call.code().value[0]), call.details() or "")
+    rpc_status = _rich()[3]
     try:
         status = rpc_status.from_call(call)
     except ValueError:  # details inconsistent with the status: ignore them
@@ -157,8 +170,9 @@ def from_rpc_error(exc: grpc.RpcError) -> PlatformError:
     return error
 
 
-def _apply_detail(error: PlatformError, packed: any_pb2.Any) -> None:
+def _apply_detail(error: PlatformError, packed: Any) -> None:
     """Decode one status detail into ``error``'s fields and ``.details``."""
+    error_details_pb2 = _rich()[0]
     name = packed.TypeName()
     if name == ERROR_TYPE:
         cls = error_class()
@@ -205,7 +219,7 @@ def _fill_missing(error: PlatformError, source: PlatformError) -> None:
     error.request_id = error.request_id or source.request_id
 
 
-def _decode_other(packed: any_pb2.Any) -> Any:
+def _decode_other(packed: Any) -> Any:
     """Unpack a detail whose type is known to protobuf; else keep the Any."""
     try:
         descriptor = descriptor_pool.Default().FindMessageTypeByName(packed.TypeName())
