@@ -276,6 +276,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--calls", type=int, default=500, help="calls per round")
+    parser.add_argument(
+        "--only", default="", help="measure only the rows whose title has this"
+    )
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     rows = []
@@ -310,10 +313,15 @@ def main() -> None:
                     lambda: import_times(sdk, args.rounds, ADDED_PROBE),
                 ),
             ]:
+                if args.only not in title:
+                    continue
                 print(f"measuring {title} ...", file=sys.stderr)
                 timings = run()
                 (ours, ours_t), (theirs, theirs_t) = timings.items()
-                ratio = median(ours_t) / median(theirs_t)
+                # Rounds are paired (interleaved): the median of the per-round
+                # ratios resists this machine's drifting noise better than a
+                # ratio of medians.
+                ratio = median([a / b for a, b in zip(ours_t, theirs_t)])
                 per = args.calls if title.startswith(("unary", "failed")) else 1
                 rows.append(
                     [
@@ -340,7 +348,8 @@ def main() -> None:
     )
     report = (
         "# Runtime benchmarks\n\n"
-        f"Medians of {args.rounds} interleaved rounds on this machine "
+        f"Medians of {args.rounds} interleaved rounds on this machine; the ratio is "
+        "the median of the per-round ratios "
         f"({os.cpu_count()} cores), server in a separate process on 127.0.0.1. "
         "Times are per call, or per full iteration for the pager, or per import.\n\n"
         + table

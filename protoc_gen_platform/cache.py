@@ -21,6 +21,7 @@ from typing import Iterable
 from google.protobuf import descriptor_pb2
 
 from . import __version__
+from .paths import templates_dir
 
 __all__ = ["CACHE_ENV", "OutputCache"]
 
@@ -31,8 +32,6 @@ _OFF = {"off", "0", "false", "no", ""}
 
 def _generator_fingerprint() -> bytes:
     """A digest of the plugin's code, templates and black's version."""
-    from .render import templates_dir
-
     digest = hashlib.sha256(__version__.encode())
     sources = sorted(_PACKAGE.rglob("*.py")) + sorted(templates_dir().glob("*.j2"))
     for path in sources:

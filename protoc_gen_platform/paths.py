@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["PLATFORM_SUFFIX", "module_name", "output_path"]
+from pathlib import Path
+
+__all__ = ["PLATFORM_SUFFIX", "module_name", "output_path", "templates_dir"]
 
 PLATFORM_SUFFIX = "_platform"
 """The suffix of the modules this plugin generates: ``<stem>_platform.py``."""
@@ -20,3 +22,12 @@ def module_name(proto_file: str, suffix: str) -> str:
 def output_path(proto_file: str, suffix: str) -> str:
     """The path of the generated ``.py`` file for ``proto_file``."""
     return module_name(proto_file, suffix).replace(".", "/") + ".py"
+
+
+def templates_dir() -> Path:
+    """Where the templates are: inside the installed package, else the repo's."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "module.py.j2").is_file():
+            return candidate
+    raise FileNotFoundError(f"templates not found next to {here}")

@@ -7,24 +7,15 @@ and call macros, and every name they print was decided by the naming layer.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import jinja2
 
 from . import pytext
 from .formatting import layout_call
+from .paths import templates_dir
 from .views import ModuleView
 
 __all__ = ["render_module", "templates_dir"]
-
-
-def templates_dir() -> Path:
-    """Where the templates are: inside the installed package, else the repo's."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "module.py.j2").is_file():
-            return candidate
-    raise FileNotFoundError(f"templates not found next to {here}")
 
 
 @functools.lru_cache(maxsize=2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import (
     Any,
     AsyncIterator,
@@ -54,8 +55,15 @@ class Pages:
             self._request_holder(copy).page_size = page_size
         return copy
 
-    def next_request(self, request: Message, response: Message) -> Message | None:
-        """The request for the page after ``response``, or None on the last page."""
+    def next_request(
+        self, first: Message, request: Message, response: Message
+    ) -> Message | None:
+        """The request for the page after ``response``, or None on the last page.
+
+        ``request`` is the one that fetched ``response``. The first page's
+        request is copied once per walk and that copy reused for every later
+        page, so ``first`` stays as it was for the next walk.
+        """
         token = self.next_token(response)
         if not token:
             return None
@@ -65,10 +73,12 @@ class Pages:
                 f"{response.DESCRIPTOR.full_name}: the server answered page token "
                 f"{token!r} with the same token, which would never end"
             )
-        following = type(request)()
-        following.CopyFrom(request)
-        self._request_holder(following).page_token = token
-        return following
+        if request is first:
+            request = type(first)()
+            request.CopyFrom(first)
+            holder = self._request_holder(request)
+        holder.page_token = token
+        return request
 
     def next_token(self, response: Message) -> str:
         """The response's ``next_page_token``."""
@@ -149,22 +159,20 @@ class Pager(_PagerBase, Generic[ItemT]):
             self._last = response
             yield response
             assert request is not None
-            request = self._pages.next_request(request, response)
+            request = self._pages.next_request(self._request, request, response)
             if request is None:
                 return
             response = self._fetch(request)
 
     def __iter__(self) -> Iterator[ItemT]:
-        remaining = self._max_items
-        if remaining == 0:
-            return
-        for page in self.pages:
-            for item in self._pages.items_of(page):
-                yield item
-                if remaining is not None:
-                    remaining -= 1
-                    if remaining == 0:
-                        return
+        # itertools keeps the per-item cost at C speed; pages are still fetched
+        # only as the iteration reaches them, and none after max_items.
+        items: Iterator[ItemT] = itertools.chain.from_iterable(
+            map(self._pages.items_of, self.pages)
+        )
+        if self._max_items is None:
+            return items
+        return itertools.islice(items, self._max_items)
 
 
 class AsyncPager(_PagerBase, Generic[ItemT]):
@@ -222,7 +230,7 @@ class AsyncPager(_PagerBase, Generic[ItemT]):
             self._last = response
             yield response
             assert request is not None
-            request = self._pages.next_request(request, response)
+            request = self._pages.next_request(self._request, request, response)
             if request is None:
                 return
             response = await self._fetch(request)
