@@ -12,10 +12,9 @@ import functools
 
 from . import naming
 from .errors import GenerationError
-from .model import Method, Model, ProtoFile, Service
+from .model import Enum, Method, Model, ProtoFile, Service
 from .options import Options
 from .paths import PLATFORM_SUFFIX, output_path
-from .model import Enum
 from .patterns import (
     Pagination,
     PaginationCheck,
