@@ -83,16 +83,24 @@ class _BaseClient:
     def _channel_options(cls) -> list[tuple[str, Any]]:
         return [("grpc.service_config", cls.SERVICE_CONFIG), ("grpc.enable_retries", 1)]
 
-    @staticmethod
-    def _credentials(
-        credentials: grpc.ChannelCredentials | None, insecure: bool
-    ) -> grpc.ChannelCredentials | None:
-        """The channel credentials; None means a plaintext channel."""
+    @classmethod
+    def _open_channel(
+        cls,
+        module: Any,
+        target: str,
+        credentials: grpc.ChannelCredentials | None,
+        insecure: bool,
+    ) -> Any:
+        """A channel from ``module`` (grpc or grpc.aio) carrying the service
+        config: TLS with the system roots unless ``credentials`` are given or
+        ``insecure`` asks for plaintext."""
         if insecure and credentials is not None:
             raise ValueError("pass either credentials or insecure=True, not both")
+        options = cls._channel_options()
         if insecure:
-            return None
-        return credentials or grpc.ssl_channel_credentials()
+            return module.insecure_channel(target, options=options)
+        creds = credentials or grpc.ssl_channel_credentials()
+        return module.secure_channel(target, creds, options=options)
 
     def _merge(
         self, timeout: Timeout, metadata: Metadata | None, token: str | None
@@ -161,13 +169,7 @@ class Client(_BaseClient):
         carries the service's :attr:`SERVICE_CONFIG`, so calls that are safe to
         repeat are retried on UNAVAILABLE. :meth:`close` closes it.
         """
-        creds = cls._credentials(credentials, insecure)
-        options = cls._channel_options()
-        channel = (
-            grpc.insecure_channel(target, options=options)
-            if creds is None
-            else grpc.secure_channel(target, creds, options=options)
-        )
+        channel = cls._open_channel(grpc, target, credentials, insecure)
         client = cls(channel, timeout=timeout, metadata=metadata, token=token)
         client._owns_channel = True
         return client
@@ -306,13 +308,7 @@ class AsyncClient(_BaseClient):
         ``credentials`` or ``insecure=True``; the service config with its retry
         policy is installed; :meth:`close` closes the channel.
         """
-        creds = cls._credentials(credentials, insecure)
-        options = cls._channel_options()
-        channel = (
-            grpc.aio.insecure_channel(target, options=options)
-            if creds is None
-            else grpc.aio.secure_channel(target, creds, options=options)
-        )
+        channel = cls._open_channel(grpc.aio, target, credentials, insecure)
         client = cls(channel, timeout=timeout, metadata=metadata, token=token)
         client._owns_channel = True
         return client
