@@ -163,8 +163,9 @@ def _render_all(
 def runtime_files(package: str) -> Iterator[tuple[str, str]]:
     """The runtime package's files as ``(output path, content)``, verbatim."""
     root = package.replace(".", "/")
-    for source in sorted(_RUNTIME_SOURCE.glob("*.py")):
-        yield f"{root}/{source.name}", source.read_text(encoding="utf-8")
+    for source in sorted(_RUNTIME_SOURCE.rglob("*.py")):
+        relative = source.relative_to(_RUNTIME_SOURCE).as_posix()
+        yield f"{root}/{relative}", source.read_text(encoding="utf-8")
 
 
 def package_markers(proto_files: Iterable[str]) -> Files:

@@ -7,7 +7,7 @@ itself, so it can be renamed or moved. Generated methods are a signature, a
 docstring and one call into this package.
 """
 
-from ._client import (
+from ._client.clients import (
     DEFAULT_TIMEOUT,
     AnyIterable,
     AsyncClient,
@@ -15,7 +15,7 @@ from ._client import (
     Client,
     TokenSource,
 )
-from ._errors import (
+from ._shared.errors import (
     AbortedError,
     AlreadyExistsError,
     CancelledError,
@@ -34,10 +34,10 @@ from ._errors import (
     UnimplementedError,
     UnknownError,
 )
-from ._pagers import AsyncPager, Pager, Pages
-from ._paging import Page, Paginator
-from ._rpc import DEFAULT, Default, Metadata, Rpc, Timeout, retry_service_config
-from ._server import (
+from ._client.pagers import AsyncPager, Pager, Pages
+from ._server.paging import Page, Paginator
+from ._shared.rpc import DEFAULT, Default, Metadata, Rpc, Timeout, retry_service_config
+from ._server.glue import (
     AsyncServicer,
     Servicer,
     add_service,
@@ -45,8 +45,8 @@ from ._server import (
     unimplemented_async,
     unimplemented_stream,
 )
-from ._status import from_rpc_error, unwrap_result
-from ._streams import AsyncResponseStream, ResponseStream
+from ._shared.status import from_rpc_error, unwrap_result
+from ._client.streams import AsyncResponseStream, ResponseStream
 
 __all__ = [
     "DEFAULT",

@@ -9,7 +9,7 @@ from typing import Generic, Iterable, Sequence, TypeVar, Union
 
 from google.protobuf.message import Message
 
-from ._pagers import Pages
+from .._client.pagers import Pages
 
 __all__ = [
     "DEFAULT",

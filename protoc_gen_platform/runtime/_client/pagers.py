@@ -15,7 +15,7 @@ from typing import (
 
 from google.protobuf.message import Message
 
-from ._errors import InternalError
+from .._shared.errors import InternalError
 
 __all__ = ["AsyncPager", "Pager", "Pages"]
 

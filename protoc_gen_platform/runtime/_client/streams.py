@@ -6,8 +6,8 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Generic, Iterator
 
 import grpc
 
-from ._rpc import ResponseT
-from ._status import from_rpc_error
+from .._shared.rpc import ResponseT
+from .._shared.status import from_rpc_error
 
 __all__ = ["AsyncResponseStream", "ResponseStream"]
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from google.protobuf.message import Message
 
-from ._errors import InvalidArgumentError
+from .._shared.errors import InvalidArgumentError
 
 __all__ = ["Page", "Paginator"]
 

@@ -14,7 +14,7 @@ import grpc
 from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.message import Message
 
-from ._errors import InternalError, PlatformError
+from .errors import InternalError, PlatformError
 
 __all__ = [
     "ERROR_TYPE",

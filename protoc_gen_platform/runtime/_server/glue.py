@@ -17,9 +17,9 @@ from typing import Any, AsyncIterator, Callable, Iterable, Iterator, NoReturn
 
 import grpc
 
-from ._errors import PlatformError
-from ._rpc import Rpc, serialize
-from ._status import to_error_message, to_grpc_status
+from .._shared.errors import PlatformError
+from .._shared.rpc import Rpc, serialize
+from .._shared.status import to_error_message, to_grpc_status
 
 __all__ = [
     "AsyncServicer",

@@ -16,10 +16,18 @@ from typing import (
 
 import grpc
 
-from ._pagers import AsyncPager, Pager, Pages
-from ._rpc import DEFAULT, Metadata, RequestT, ResponseT, Rpc, Timeout, serialize
-from ._status import from_rpc_error
-from ._streams import AsyncResponseStream, ResponseStream
+from .pagers import AsyncPager, Pager, Pages
+from .._shared.rpc import (
+    DEFAULT,
+    Metadata,
+    RequestT,
+    ResponseT,
+    Rpc,
+    Timeout,
+    serialize,
+)
+from .._shared.status import from_rpc_error
+from .streams import AsyncResponseStream, ResponseStream
 
 __all__ = [
     "AnyIterable",

@@ -1,0 +1,1 @@
+"""What clients use: the client bases, response streams and pagers."""

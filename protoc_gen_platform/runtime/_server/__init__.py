@@ -1,0 +1,1 @@
+"""What servers use: the servicer glue and server-side pagination."""
