@@ -359,7 +359,7 @@ def test_client_closes_only_a_channel_it_owns(echo: ModuleType) -> None:
         owned = platform.EchoServiceClient.connect(target, insecure=True)
         owned.echo(echo.Request())
         owned.close()
-        with pytest.raises(ValueError, match="closed channel"):
+        with pytest.raises(ValueError, match="the channel is closed"):
             owned.echo(echo.Request())
 
 

@@ -94,7 +94,11 @@ def test_constructor_takes_the_documented_keywords(m: Modules) -> None:
     )
     assert error.field_violations == [("pipeline.name", "must not be empty")]
     assert error.retry_delay == datetime.timedelta(seconds=1.5)
-    assert error.error is None and error.details == []
+    assert error.details == [] and error.remote is False
+    # .error is the same error as a platform.common.Error message
+    assert error.error.reason == "FIELD_INVALID"
+    assert error.error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    assert error.error.retry_delay.ToTimedelta() == datetime.timedelta(seconds=1.5)
 
 
 # --- live servers for the round trip -------------------------------------------------
@@ -243,8 +247,10 @@ def test_errors_round_trip_losslessly(
     assert received.error.reason == (fields["reason"] or "")
     assert received.error.code == code.value[0]
     if path == "status":
-        kinds = {type(d).__name__ for d in received.details}
-        assert "Error" in kinds
+        # Each piece travels once, in the standard detail that holds it.
+        kinds = [type(d).__name__ for d in received.details]
+        assert len(kinds) == len(set(kinds)) and "Error" not in kinds
+        assert ("RequestInfo" in kinds) == bool(fields["request_id"])
         assert ("ErrorInfo" in kinds) == bool(
             fields["reason"] or fields["domain"] or fields["metadata"]
         )

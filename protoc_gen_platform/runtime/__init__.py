@@ -45,7 +45,8 @@ from ._server.glue import (
     unimplemented_async,
     unimplemented_stream,
 )
-from ._shared.status import from_rpc_error, unwrap_result
+from ._shared.inband import unwrap_result
+from ._shared.status import from_rpc_error
 from ._client.streams import AsyncResponseStream, ResponseStream
 
 __all__ = [

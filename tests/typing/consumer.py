@@ -66,7 +66,7 @@ def sync_calls(channel: grpc.Channel) -> None:
         assert_type(pipeline, etl_pb2.Pipeline)
     for page in pager.pages:
         pass
-    assert_type(pager.next_page_token, str)
+    assert_type(pager.next_page_token, str | None)
     assert_type(pager.total_size, int | None)
 
     with auth_platform.AuthServiceClient.connect("localhost:1", insecure=True) as owned:

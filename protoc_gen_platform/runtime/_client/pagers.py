@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import operator
 from typing import (
     Any,
     AsyncIterator,
@@ -15,11 +16,23 @@ from typing import (
 
 from google.protobuf.message import Message
 
-from .._shared.errors import InternalError
+from .._shared.errors import InternalError, remote
 
-__all__ = ["AsyncPager", "Pager", "Pages"]
+__all__ = ["AsyncPager", "Pager", "Pages", "check_max_items"]
 
 ItemT = TypeVar("ItemT")
+
+
+def check_max_items(max_items: object) -> None:
+    """Refuse a ``max_items`` that is not None or a non-negative int."""
+    if max_items is None:
+        return
+    if not isinstance(max_items, int) or isinstance(max_items, bool):
+        raise TypeError(
+            f"max_items must be an int or None, not {type(max_items).__name__}"
+        )
+    if max_items < 0:
+        raise ValueError(f"max_items must not be negative, got {max_items}")
 
 
 class Pages:
@@ -55,29 +68,38 @@ class Pages:
             self._request_holder(copy).page_size = page_size
         return copy
 
+    def tokens_of(self, request: Message) -> set[str]:
+        """The page tokens a walk starting at ``request`` has seen so far."""
+        token: str = self._request_holder(request).page_token
+        return {token} if token else set()
+
     def next_request(
-        self, first: Message, request: Message, response: Message
+        self, first: Message, request: Message, response: Message, seen: set[str]
     ) -> Message | None:
         """The request for the page after ``response``, or None on the last page.
 
-        ``request`` is the one that fetched ``response``. The first page's
-        request is copied once per walk and that copy reused for every later
-        page, so ``first`` stays as it was for the next walk.
+        ``request`` is the one that fetched ``response``, and ``seen`` holds
+        the tokens of the walk so far: a token that comes back (``A, B, A``)
+        would never end, and raises InternalError. The first page's request
+        is copied once per walk and that copy reused for every later page, so
+        ``first`` stays as it was for the next walk.
         """
         token = self.next_token(response)
         if not token:
             return None
-        holder = self._request_holder(request)
-        if token == holder.page_token:
-            raise InternalError(
-                f"{response.DESCRIPTOR.full_name}: the server answered page token "
-                f"{token!r} with the same token, which would never end"
+        if token in seen:
+            raise remote(
+                InternalError(
+                    f"{response.DESCRIPTOR.full_name}: the server answered page "
+                    f"token {token[:40]!r} again, after {len(seen)} pages; the "
+                    "listing would never end"
+                )
             )
+        seen.add(token)
         if request is first:
             request = type(first)()
             request.CopyFrom(first)
-            holder = self._request_holder(request)
-        holder.page_token = token
+        self._request_holder(request).page_token = token
         return request
 
     def next_token(self, response: Message) -> str:
@@ -107,12 +129,12 @@ class _PagerBase:
         first: Message,
         max_items: int | None,
     ) -> None:
-        if max_items is not None and max_items < 0:
-            raise ValueError(f"max_items must not be negative, got {max_items}")
+        check_max_items(max_items)
         self._pages = pages
         self._request = request
         self._first = first
         self._last = first
+        self._items: Iterator[Any] | None = None  # the page being read, if any
         self._max_items = max_items
 
     @property
@@ -121,8 +143,16 @@ class _PagerBase:
         return self._first
 
     @property
-    def next_page_token(self) -> str:
-        """The ``next_page_token`` of the last page fetched so far."""
+    def next_page_token(self) -> str | None:
+        """The token that resumes the listing after the last page fetched.
+
+        It is ``""`` when that page was the last. It is None when iteration
+        over items stopped inside that page (``max_items``, or a ``break``):
+        a page token resumes only at a page boundary, so passing the page's
+        ``next_page_token`` on would skip the rest of it.
+        """
+        if self._items is not None and operator.length_hint(self._items) > 0:
+            return None
         return self._pages.next_token(self._last)
 
     @property
@@ -147,29 +177,40 @@ class Pager(_PagerBase, Generic[ItemT]):
         request: Message,
         max_items: int | None = None,
     ) -> None:
+        check_max_items(max_items)
         super().__init__(pages, request, fetch(request), max_items)
         self._fetch = fetch
 
     @property
     def pages(self) -> Iterator[Any]:
         """Each response in turn, starting again from the first page."""
-        request: Message | None = self._request
-        response = self._first
+        self._items = None
+        return self._walk()
+
+    def _walk(self) -> Iterator[Any]:
+        request, response = self._request, self._first
+        seen = self._pages.tokens_of(request)
         while True:
             self._last = response
             yield response
-            assert request is not None
-            request = self._pages.next_request(self._request, request, response)
-            if request is None:
+            following = self._pages.next_request(self._request, request, response, seen)
+            if following is None:
                 return
+            request = following
             response = self._fetch(request)
+
+    def _readers(self) -> Iterator[Iterator[ItemT]]:
+        """An iterator over each page's items in turn; the current one is kept."""
+        for page in self._walk():
+            self._items = iter(self._pages.items_of(page))
+            yield self._items
 
     def __iter__(self) -> Iterator[ItemT]:
         # itertools keeps the per-item cost at C speed; pages are still fetched
         # only as the iteration reaches them, and none after max_items.
-        items: Iterator[ItemT] = itertools.chain.from_iterable(
-            map(self._pages.items_of, self.pages)
-        )
+        readers = self._readers()
+        first = next(readers)  # the first page is already here: no call
+        items = itertools.chain(first, itertools.chain.from_iterable(readers))
         if self._max_items is None:
             return items
         return itertools.islice(items, self._max_items)
@@ -201,22 +242,25 @@ class AsyncPager(_PagerBase, Generic[ItemT]):
         max_items: int | None = None,
     ) -> AsyncPager[Any]:
         """Fetch the first page and return the pager."""
+        check_max_items(max_items)
         return cls(fetch, pages, request, await fetch(request), max_items)
 
     @property
     def pages(self) -> AsyncIterator[Any]:
         """Each response in turn (``async for``), starting again from the first page."""
+        self._items = None
         return self._walk()
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
-        return self._items()
+        return self._read()
 
-    async def _items(self) -> AsyncIterator[ItemT]:
+    async def _read(self) -> AsyncIterator[ItemT]:
         remaining = self._max_items
-        if remaining == 0:
-            return
         async for page in self._walk():
-            for item in self._pages.items_of(page):
+            self._items = iter(self._pages.items_of(page))
+            if remaining == 0:
+                return
+            for item in self._items:
                 yield item
                 if remaining is not None:
                     remaining -= 1
@@ -224,13 +268,13 @@ class AsyncPager(_PagerBase, Generic[ItemT]):
                         return
 
     async def _walk(self) -> AsyncIterator[Any]:
-        request: Message | None = self._request
-        response = self._first
+        request, response = self._request, self._first
+        seen = self._pages.tokens_of(request)
         while True:
             self._last = response
             yield response
-            assert request is not None
-            request = self._pages.next_request(self._request, request, response)
-            if request is None:
+            following = self._pages.next_request(self._request, request, response, seen)
+            if following is None:
                 return
+            request = following
             response = await self._fetch(request)

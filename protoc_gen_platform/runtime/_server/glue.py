@@ -2,38 +2,56 @@
 
 Registration wraps every servicer method so that:
 
-* a raised :class:`PlatformError` becomes its status code with rich details,
-  or, for an RPC whose response is ``oneof result {success; error}``, the
-  response's ``error`` branch (the method itself returns the success payload);
-* any other exception becomes INTERNAL with a generic message: it is logged
-  here, and no text or traceback of it reaches the caller;
+* a :class:`PlatformError` the servicer raises becomes its status code with
+  rich details, or, for an RPC whose response is ``oneof result {success;
+  error}``, the response's ``error`` branch (the method itself returns the
+  success payload);
+* a *remote* error (one that a call made by the servicer raised, and that it
+  let escape) is not passed on: the caller gets UNKNOWN with a generic
+  message, and the server logs the error in full. ``error.forward()`` sends
+  one on deliberately (AIP-193);
+* any other exception, a failure to encode the error included, becomes
+  INTERNAL with a generic message: it is logged here, and no text or
+  traceback of it reaches the caller;
 * streams that fail midway keep the responses sent before the failure.
+
+Failures are logged on the ``<runtime package>.server`` logger
+(``platform_runtime.server`` unless the runtime was renamed or moved).
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 from typing import Any, AsyncIterator, Callable, Iterable, Iterator, NoReturn
 
 import grpc
 
 from .._shared.errors import PlatformError
+from .._shared.inband import to_error_message
 from .._shared.rpc import Rpc, serialize
-from .._shared.status import to_error_message, to_grpc_status
+from .._shared.status import to_grpc_status
 
 __all__ = [
     "AsyncServicer",
+    "INTERNAL_MESSAGE",
+    "REMOTE_MESSAGE",
     "Servicer",
     "add_service",
+    "logger",
     "unimplemented",
     "unimplemented_async",
     "unimplemented_stream",
 ]
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger(__package__.rpartition(".")[0] + ".server")
+"""Where the glue logs the failures it does not send to the caller."""
 
 INTERNAL_MESSAGE = "internal error"
 """What the caller is told about an unexpected exception in a servicer."""
+
+REMOTE_MESSAGE = "a dependency of this service failed"
+"""What the caller is told about a remote error the servicer let escape."""
 
 _HANDLER_FACTORIES: dict[str, Callable[..., grpc.RpcMethodHandler[Any, Any]]] = {
     "unary_unary": grpc.unary_unary_rpc_method_handler,
@@ -49,6 +67,13 @@ class Servicer:
 
 class AsyncServicer:
     """Base of generated asyncio servicers, served by ``grpc.aio.server()``."""
+
+
+class _Answer(
+    collections.namedtuple("_Answer", ("code", "details", "trailing_metadata")),
+    grpc.Status,
+):
+    """A status to end a call with."""
 
 
 def add_service(
@@ -81,7 +106,7 @@ def add_service(
     server.add_generic_rpc_handlers((generic,))
 
 
-def _is_abort(exc: Exception, context: Any) -> bool:
+def _is_abort(exc: BaseException, context: Any) -> bool:
     """True for the exception grpc raises when the servicer aborts the call."""
     if isinstance(exc, grpc.aio.AbortError):
         return True
@@ -94,7 +119,52 @@ def _is_abort(exc: Exception, context: Any) -> bool:
     )
 
 
-def _abort_with_status(context: grpc.ServicerContext, status: grpc.Status) -> NoReturn:
+def _outcome(rpc: Rpc[Any, Any], exc: Exception, context: Any) -> Any:
+    """What ends a call whose servicer raised ``exc``: a response to return
+    (an in-band error), a grpc.Status to abort with, or None when ``exc`` is
+    grpc's own signal that the servicer aborted the call."""
+    if isinstance(exc, PlatformError) and not exc.remote:
+        try:
+            message = to_error_message(exc) if rpc.result else None
+            if message is not None:
+                return rpc.response_type(error=message)
+            return to_grpc_status(exc)
+        except Exception:
+            return _internal(rpc, f"cannot encode the {type(exc).__name__} raised")
+    if isinstance(exc, PlatformError):
+        logger.error(
+            "%s: the servicer let a remote error escape; answering UNKNOWN "
+            "(raise error.forward() to send it on): %s %s",
+            rpc.path,
+            exc,
+            _full_detail(exc),
+            exc_info=exc,
+        )
+        return _Answer(grpc.StatusCode.UNKNOWN, REMOTE_MESSAGE, ())
+    if _is_abort(exc, context):
+        return None
+    return _internal(rpc, "unexpected exception")
+
+
+def _internal(rpc: Rpc[Any, Any], what: str) -> grpc.Status:
+    """Log the exception being handled; the INTERNAL status to answer."""
+    logger.exception("%s: %s; answering INTERNAL", rpc.path, what)
+    return _Answer(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE, ())
+
+
+def _full_detail(error: PlatformError) -> str:
+    return repr(
+        {
+            "domain": error.domain,
+            "metadata": error.metadata,
+            "field_violations": error.field_violations,
+            "retry_delay": error.retry_delay,
+            "request_id": error.request_id,
+        }
+    )
+
+
+def _abort_sync(context: grpc.ServicerContext, status: grpc.Status) -> NoReturn:
     """``context.abort_with_status``, also where a context lacks it (a sync
     servicer on ``grpc.aio.server()`` gets one without)."""
     if hasattr(context, "abort_with_status"):
@@ -103,30 +173,20 @@ def _abort_with_status(context: grpc.ServicerContext, status: grpc.Status) -> No
     context.abort(status.code, status.details)
 
 
-def _log_unexpected(rpc: Rpc[Any, Any]) -> None:
-    logger.exception("unexpected exception in %s; answering INTERNAL", rpc.path)
-
-
 def _wrap_result(rpc: Rpc[Any, Any], payload: Any) -> Any:
     return rpc.response_type(**{rpc.result[1]: payload}) if rpc.result else payload
-
-
-def _error_response(rpc: Rpc[Any, Any], exc: PlatformError) -> Any:
-    """The in-band error response of a result-oneof RPC, or None."""
-    message = to_error_message(exc) if rpc.result else None
-    return None if message is None else rpc.response_type(error=message)
 
 
 def _sync_handler(
     rpc: Rpc[Any, Any], behaviour: Callable[..., Any]
 ) -> Callable[..., Any]:
-    def fail(context: grpc.ServicerContext, exc: Exception) -> NoReturn:
-        if isinstance(exc, PlatformError):
-            _abort_with_status(context, to_grpc_status(exc))
-        if _is_abort(exc, context):
+    def fail(context: grpc.ServicerContext, exc: Exception) -> Any:
+        outcome = _outcome(rpc, exc, context)
+        if outcome is None:
             raise exc
-        _log_unexpected(rpc)
-        context.abort(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE)
+        if isinstance(outcome, grpc.Status):
+            _abort_sync(context, outcome)
+        return outcome
 
     if rpc.kind.endswith("_stream"):
 
@@ -143,13 +203,8 @@ def _sync_handler(
     def handler(request: Any, context: grpc.ServicerContext) -> Any:
         try:
             return _wrap_result(rpc, behaviour(request, context))
-        except PlatformError as exc:
-            response = _error_response(rpc, exc)
-            if response is None:
-                fail(context, exc)
-            return response
         except Exception as exc:
-            fail(context, exc)
+            return fail(context, exc)
 
     return handler
 
@@ -157,15 +212,15 @@ def _sync_handler(
 def _async_handler(
     rpc: Rpc[Any, Any], behaviour: Callable[..., Any]
 ) -> Callable[..., Any]:
-    async def fail(
-        context: grpc.aio.ServicerContext[Any, Any], exc: Exception
-    ) -> NoReturn:
-        if isinstance(exc, PlatformError):
-            await context.abort_with_status(to_grpc_status(exc))
-        if _is_abort(exc, context):
+    async def fail(context: grpc.aio.ServicerContext[Any, Any], exc: Exception) -> Any:
+        outcome = _outcome(rpc, exc, context)
+        if outcome is None:
             raise exc
-        _log_unexpected(rpc)
-        await context.abort(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE)
+        if isinstance(outcome, grpc.Status):
+            await context.abort(
+                outcome.code, outcome.details, outcome.trailing_metadata
+            )
+        return outcome
 
     if rpc.kind.endswith("_stream"):
         # grpc.aio recognises streaming handlers by being async generator
@@ -184,13 +239,8 @@ def _async_handler(
     async def handler(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         try:
             return _wrap_result(rpc, await behaviour(request, context))
-        except PlatformError as exc:
-            response = _error_response(rpc, exc)
-            if response is None:
-                await fail(context, exc)
-            return response
         except Exception as exc:
-            await fail(context, exc)
+            return await fail(context, exc)
 
     return handler
 

@@ -1,9 +1,13 @@
 """Server-side pagination for servicers, following AIP-158.
 
 :class:`Paginator` pages a sequence (by offset) or a keyed cursor. Page tokens
-are opaque and tamper-evident: an HMAC with the server's key signs them, and
-they are bound to the request's other fields, so a token cannot be forged,
-corrupted or replayed with a different filter without INVALID_ARGUMENT.
+are opaque and tamper-evident: the position they carry is encrypted and
+authenticated under the server's key (a synthetic-IV construction: an HMAC of
+the position is both the tag and the seed of the SHAKE-256 keystream), and
+bound to the request's other fields. So a token reveals nothing of what it
+holds (an offset, or the key of the last item: an e-mail address, say), and
+one that was forged, corrupted or replayed with a different filter is
+INVALID_ARGUMENT. Equal positions of equal requests give equal tokens.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from google.protobuf.message import Message
@@ -24,6 +29,8 @@ ItemT = TypeVar("ItemT")
 KeyT = TypeVar("KeyT", str, int)
 
 _MAC_BYTES = 16
+MIN_KEY_BYTES = 16
+"""The shortest key a Paginator accepts."""
 _LABEL_REPEATED = 3
 
 
@@ -68,8 +75,9 @@ class Paginator:
     """Pages results for list RPCs, with signed page tokens.
 
     Args:
-        key: The secret that signs page tokens; keep it stable across server
-            replicas and restarts, or outstanding tokens stop working.
+        key: The secret, at least 16 random bytes, that encrypts and signs
+            page tokens; keep it stable across server replicas and restarts,
+            or outstanding tokens stop working.
         default_page_size: The page size when the request asks for 0.
         max_page_size: Larger requests are clamped to this.
     """
@@ -77,11 +85,20 @@ class Paginator:
     def __init__(
         self, key: bytes, *, default_page_size: int = 50, max_page_size: int = 1000
     ) -> None:
-        if not key:
-            raise ValueError("a Paginator needs a non-empty key")
+        if not isinstance(key, bytes):
+            raise TypeError(
+                f"a Paginator key must be bytes (at least {MIN_KEY_BYTES} random "
+                f"ones), not {type(key).__name__}"
+            )
+        if len(key) < MIN_KEY_BYTES:
+            raise ValueError(
+                f"a Paginator key must be at least {MIN_KEY_BYTES} bytes, got "
+                f"{len(key)}; use os.urandom({MIN_KEY_BYTES * 2}) once and keep it"
+            )
         if not 0 < default_page_size <= max_page_size:
             raise ValueError("need 0 < default_page_size <= max_page_size")
-        self._key = key
+        self._mac_key = hmac.new(key, b"page token: mac", hashlib.sha256).digest()
+        self._stream_key = hmac.new(key, b"page token: stream", hashlib.sha256).digest()
         self.default_page_size = default_page_size
         self.max_page_size = max_page_size
 
@@ -136,15 +153,20 @@ class Paginator:
         return digest.hexdigest()[:24]
 
     def _encode(self, request: Message, kind: str, position: Any) -> str:
-        import json
-
         payload = json.dumps(
             {kind: position, "for": self._fingerprint(request)},
             separators=(",", ":"),
             sort_keys=True,
         ).encode()
-        mac = hmac.new(self._key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
-        return base64.urlsafe_b64encode(payload + mac).rstrip(b"=").decode()
+        tag = hmac.new(self._mac_key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
+        token = tag + self._xor_stream(tag, payload)
+        return base64.urlsafe_b64encode(token).rstrip(b"=").decode()
+
+    def _xor_stream(self, tag: bytes, data: bytes) -> bytes:
+        """``data`` XOR the keystream that ``tag`` seeds: encrypts and decrypts."""
+        stream = hashlib.shake_256(self._stream_key + tag).digest(len(data))
+        mixed = int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")
+        return mixed.to_bytes(len(data), "big")
 
     def _decode(self, request: Message, kind: str, types: Any) -> Any:
         """The position a request's page token carries; None on a first page."""
@@ -156,16 +178,17 @@ class Paginator:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (binascii.Error, ValueError):
             raw = b""
-        payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
-        expected = hmac.new(self._key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
-        if len(raw) <= _MAC_BYTES or not hmac.compare_digest(mac, expected):
+        tag = raw[:_MAC_BYTES]
+        payload = self._xor_stream(tag, raw[_MAC_BYTES:])
+        expected = hmac.new(self._mac_key, payload, hashlib.sha256).digest()
+        if len(raw) <= _MAC_BYTES or not hmac.compare_digest(
+            tag, expected[:_MAC_BYTES]
+        ):
             raise InvalidArgumentError(
                 "page_token is not a token this server issued",
                 reason="INVALID_PAGE_TOKEN",
                 field_violations=[(field, "forged, corrupted or truncated")],
             )
-        import json
-
         decoded = json.loads(payload)
         if decoded.get("for") != self._fingerprint(request):
             raise InvalidArgumentError(

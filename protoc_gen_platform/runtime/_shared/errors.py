@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, TypeVar
 
 import grpc
 
@@ -27,12 +27,19 @@ __all__ = [
     "UnknownError",
 ]
 
+MAX_RETRY_DELAY = datetime.timedelta(seconds=315_576_000_000)
+"""The longest delay a ``google.protobuf.Duration`` can carry (10,000 years)."""
+
+_ErrorT = TypeVar("_ErrorT", bound="PlatformError")
+
 
 class PlatformError(Exception):
     """A failed call, from a gRPC status or from an in-band ``error`` result.
 
     Clients raise the subclass that matches the status code; servicers raise
-    one to fail a call with that code and all its detail.
+    one to fail a call with that code and all its detail. The constructor
+    checks its arguments and raises TypeError or ValueError for a wrong one,
+    so a mistake shows where the error is built, not on the wire.
 
     Attributes:
         code: The gRPC status code.
@@ -43,9 +50,14 @@ class PlatformError(Exception):
         field_violations: ``(field, description)`` pairs for bad requests.
         retry_delay: How long to wait before retrying, or None.
         request_id: The id of the failed request, if the server sent one.
-        error: The ``platform.common.Error`` message, when the contracts
-            define that type; otherwise None.
-        details: The decoded ``google.rpc`` detail messages the status carried.
+        remote: True when the error came from a call this process made (a
+            generated client, stream or pager raised it, or
+            :func:`from_rpc_error` built it). A servicer never passes a
+            remote error on to its own caller by accident: see
+            :meth:`forward`.
+        details: The decoded ``google.rpc`` detail messages the status
+            carried; a detail that could not be decoded is kept as its
+            ``google.protobuf.Any``.
     """
 
     code: grpc.StatusCode = grpc.StatusCode.UNKNOWN
@@ -61,18 +73,17 @@ class PlatformError(Exception):
         retry_delay: datetime.timedelta | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(_text("message", message))
         self.message = message
-        self.reason = reason
-        self.domain = domain
-        self.metadata: dict[str, str] = dict(metadata or {})
-        self.field_violations: list[tuple[str, str]] = [
-            (field, description) for field, description in field_violations or ()
-        ]
-        self.retry_delay = retry_delay
-        self.request_id = request_id
-        self.error: Any = None
+        self.reason = _optional_text("reason", reason)
+        self.domain = _optional_text("domain", domain)
+        self.metadata: dict[str, str] = _metadata(metadata)
+        self.field_violations: list[tuple[str, str]] = _violations(field_violations)
+        self.retry_delay = _retry_delay(retry_delay)
+        self.request_id = _optional_text("request_id", request_id)
+        self.remote = False
         self.details: list[Any] = []
+        self._error: Any = None
 
     @staticmethod
     def from_code(
@@ -100,12 +111,104 @@ class PlatformError(Exception):
             request_id=request_id,
         )
 
+    @property
+    def error(self) -> Any:
+        """This error as a ``platform.common.Error`` message, or None when no
+        contract in the process defines that type. For an in-band error it
+        is the message the server sent."""
+        if self._error is None:
+            from .inband import to_error_message
+
+            self._error = to_error_message(self)
+        return self._error
+
+    @error.setter
+    def error(self, message: Any) -> None:
+        self._error = message
+
+    def forward(self: _ErrorT) -> _ErrorT:
+        """A copy of this error, with every detail, that a servicer may raise
+        to send it on to its own caller.
+
+        An error that a call raised (``remote``) and that a servicer lets
+        escape is not sent on: the caller gets UNKNOWN with nothing of it,
+        and the server logs it in full (AIP-193: a downstream service's
+        error is usually meaningless, or a leak, to the caller). Raise
+        ``error.forward()`` only when the error is meaningful to your caller
+        as it is; otherwise raise a fresh error of your own.
+        """
+        copy = type(self)(
+            self.message,
+            reason=self.reason,
+            domain=self.domain,
+            metadata=self.metadata,
+            field_violations=self.field_violations,
+            retry_delay=self.retry_delay,
+            request_id=self.request_id,
+        )
+        copy.__cause__ = self
+        return copy
+
     def __str__(self) -> str:
         head = self.code.name + (f" ({self.reason})" if self.reason else "")
         return " ".join(f"{head}: {self.message}".split())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, reason={self.reason!r})"
+
+
+def _text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    return value
+
+
+def _optional_text(name: str, value: object) -> str | None:
+    return None if value is None else _text(name, value)
+
+
+def _metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, Mapping):
+        raise TypeError(
+            f"metadata must be a mapping of str to str, not {type(metadata).__name__}"
+        )
+    for key, value in metadata.items():
+        _text("each metadata key", key)
+        _text(f"metadata[{key!r}]", value)
+    return dict(metadata)
+
+
+def _violations(
+    violations: Sequence[tuple[str, str]] | None,
+) -> list[tuple[str, str]]:
+    checked = []
+    for index, pair in enumerate(violations or ()):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise TypeError(
+                f"field_violations[{index}] must be a (field, description) pair"
+            )
+        field, description = pair
+        checked.append(
+            (
+                _text(f"field_violations[{index}] field", field),
+                _text(f"field_violations[{index}] description", description),
+            )
+        )
+    return checked
+
+
+def _retry_delay(delay: datetime.timedelta | None) -> datetime.timedelta | None:
+    if delay is None:
+        return None
+    if not isinstance(delay, datetime.timedelta):
+        raise TypeError(f"retry_delay must be a timedelta, not {type(delay).__name__}")
+    if not datetime.timedelta(0) <= delay <= MAX_RETRY_DELAY:
+        raise ValueError(
+            f"retry_delay must be between 0 and 10,000 years, got {delay!r}"
+        )
+    return delay
 
 
 class CancelledError(PlatformError):
@@ -225,3 +328,9 @@ _BY_CODE: dict[grpc.StatusCode, type[PlatformError]] = {
         UnauthenticatedError,
     )
 }
+
+
+def remote(error: _ErrorT) -> _ErrorT:
+    """Mark ``error`` as raised by a call this process made; return it."""
+    error.remote = True
+    return error

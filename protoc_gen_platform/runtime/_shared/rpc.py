@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 import json
+import sys
 import warnings
-from typing import Generic, Iterable, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Generic, Iterable, Sequence, TypeVar, Union
 
 from google.protobuf.message import Message
 
-from .._client.pagers import Pages
+if TYPE_CHECKING:
+    from .._client.pagers import Pages
 
 __all__ = [
     "DEFAULT",
@@ -19,6 +21,7 @@ __all__ = [
     "Timeout",
     "retry_service_config",
     "serialize",
+    "warn_deprecated",
 ]
 
 RequestT = TypeVar("RequestT", bound=Message)
@@ -105,11 +108,38 @@ class Rpc(Generic[RequestT, ResponseT]):
         return self.path[1:].rsplit("/", 1)[0]
 
     def warn_if_deprecated(self) -> None:
-        """Warn (DeprecationWarning) at the caller's call site if deprecated."""
+        """Warn (DeprecationWarning) at the caller's call site if deprecated.
+
+        Called once per call, by the runtime method that the generated one
+        delegates to: the warning points at the line that called the
+        generated method.
+        """
         if self.deprecated:
-            warnings.warn(
-                f"RPC {self.path} is deprecated", DeprecationWarning, stacklevel=4
-            )
+            warn_deprecated(f"RPC {self.path} is deprecated", generated_frames=1)
+
+
+_RUNTIME = __name__.rsplit(".", 2)[0]  # the runtime package, wherever it was put
+
+
+def warn_deprecated(message: str, *, generated_frames: int = 0) -> None:
+    """Warn with DeprecationWarning at the first line outside the runtime,
+    passing ``generated_frames`` more frames of generated code on the way.
+
+    The warning is then attributed to the user's module, where Python's
+    default filters show it (they hide DeprecationWarnings raised in
+    libraries).
+    """
+    frame = sys._getframe(1)
+    level = 2
+    while frame.f_back is not None and _in_runtime(frame):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, DeprecationWarning, stacklevel=level + generated_frames)
+
+
+def _in_runtime(frame: object) -> bool:
+    name: str = getattr(frame, "f_globals", {}).get("__name__", "")
+    return name == _RUNTIME or name.startswith(_RUNTIME + ".")
 
 
 def serialize(message: Message) -> bytes:

@@ -1,151 +1,129 @@
-"""Errors on the wire: google.rpc.Status details and ``platform.common.Error``.
+"""Errors as gRPC statuses: rich ``google.rpc.Status`` details, both ways.
 
-A :class:`PlatformError` travels as a gRPC status whose details (decoded and
-encoded with grpcio-status) hold ``ErrorInfo``, ``BadRequest``, ``RetryInfo``
-and, when the contracts define it, a packed ``platform.common.Error``; or
-in-band, as the ``error`` branch of a ``oneof result``.
+A :class:`PlatformError` travels as its status code, its message and, encoded
+with grpcio-status, the standard details that any gRPC client can read:
+``ErrorInfo`` (reason, domain, metadata), ``BadRequest`` (field violations),
+``RetryInfo`` and ``RequestInfo`` (the request id). Each piece travels once
+(the message twice, as the grpc-status protocol wants it in ``grpc-message``
+and in ``Status.message``), and the whole is kept within the trailer budget of
+:mod:`.limits`, so the code always arrives.
+
+Decoding never fails: whatever the trailers hold, the caller gets the typed
+exception of the status code; a detail that cannot be decoded is kept raw.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 import grpc
 from google.protobuf import descriptor_pool, message_factory
-from google.protobuf.message import Message
 
-from .errors import InternalError, PlatformError
+from .errors import PlatformError, remote
+from .inband import ERROR_TYPE, code_of, error_class, from_error_message
+from .inband import timedelta_or_none
+from .limits import FIELD_LIMIT, OMITTED, TRAILER_BUDGET, VALUE_LIMIT, clean, clip
+from .limits import fit_message, percent_encoded_size
 
-__all__ = [
-    "ERROR_TYPE",
-    "error_class",
-    "from_error_message",
-    "from_rpc_error",
-    "to_error_message",
-    "to_grpc_status",
-    "unwrap_result",
-]
+__all__ = ["from_rpc_error", "to_grpc_status"]
 
-ERROR_TYPE = "platform.common.Error"
-"""Full name of the in-band error message of the platform's contracts."""
-
-_CODES_BY_NUMBER = {code.value[0]: code for code in grpc.StatusCode}
-_PayloadT = TypeVar("_PayloadT")
-_error_class: Any = None
+_Pairs = list[tuple[str, str]]
+_OMITTED_COST = 64  # bytes of the entry that says how many were left out
 
 
-def _rich() -> tuple[Any, Any, Any, Any]:
-    """google.rpc's detail messages, Duration and grpcio-status.
+def _rich() -> tuple[Any, Any, Any]:
+    """google.rpc's detail and status messages, and grpcio-status.
 
     Imported on the first failure rather than with every generated module, so
     that importing an SDK module stays cheap.
     """
-    from google.protobuf import duration_pb2
     from google.rpc import (  # type: ignore[import-untyped, unused-ignore]
         error_details_pb2,
         status_pb2,
     )
     from grpc_status import rpc_status
 
-    return error_details_pb2, status_pb2, duration_pb2, rpc_status
-
-
-def error_class() -> Any:
-    """The ``platform.common.Error`` class, or None if no contract defines it.
-
-    Looked up in protobuf's default pool, where it is registered as soon as a
-    generated ``_pb2`` module that depends on it is imported.
-    """
-    global _error_class
-    if _error_class is None:
-        try:
-            descriptor = descriptor_pool.Default().FindMessageTypeByName(ERROR_TYPE)
-        except KeyError:
-            return None
-        _error_class = message_factory.GetMessageClass(descriptor)
-    return _error_class
-
-
-def _code(number: int) -> grpc.StatusCode:
-    code = _CODES_BY_NUMBER.get(number, grpc.StatusCode.UNKNOWN)
-    return grpc.StatusCode.UNKNOWN if code is grpc.StatusCode.OK else code
-
-
-def to_error_message(error: PlatformError) -> Any:
-    """``error`` as a ``platform.common.Error`` message (None if undefined)."""
-    cls = error_class()
-    if cls is None:
-        return None
-    message = cls(
-        code=error.code.value[0],
-        message=error.message,
-        reason=error.reason or "",
-        domain=error.domain or "",
-        metadata=error.metadata,
-        field_violations=[
-            {"field": field, "description": description}
-            for field, description in error.field_violations
-        ],
-        request_id=error.request_id or "",
-    )
-    if error.retry_delay is not None:
-        message.retry_delay.FromTimedelta(error.retry_delay)
-    return message
-
-
-def from_error_message(message: Any) -> PlatformError:
-    """The typed exception for a ``platform.common.Error`` message."""
-    error = PlatformError.from_code(
-        _code(message.code),
-        message.message,
-        reason=message.reason or None,
-        domain=message.domain or None,
-        metadata=dict(message.metadata),
-        field_violations=[(v.field, v.description) for v in message.field_violations],
-        retry_delay=(
-            message.retry_delay.ToTimedelta()
-            if message.HasField("retry_delay")
-            else None
-        ),
-        request_id=message.request_id or None,
-    )
-    error.error = message
-    return error
+    return error_details_pb2, status_pb2, rpc_status
 
 
 def to_grpc_status(error: PlatformError) -> grpc.Status:
-    """The grpc.Status a servicer aborts with to send ``error`` to the caller."""
-    error_details_pb2, status_pb2, duration_pb2, rpc_status = _rich()
+    """The grpc.Status a servicer aborts with to send ``error`` to the caller.
+
+    Text is cut, and violations or metadata entries left out (each marked),
+    only as far as the trailer budget needs.
+    """
+    rpc_status = _rich()[2]
+    message = fit_message(clean(error.message))
+    room = TRAILER_BUDGET - percent_encoded_size(message)
+    metadata = [_pair(k, v) for k, v in error.metadata.items()]
+    violations = [_pair(f, d) for f, d in error.field_violations]
+    status = _status(error, message, metadata, violations)
+    for entries, noun in ((violations, "field violations"), (metadata, "entries")):
+        over = status.ByteSize() - room
+        if over <= 0:
+            break
+        _leave_out(entries, over, noun)
+        status = _status(error, message, metadata, violations)
+    if status.ByteSize() > room:  # not reached with the limits; never risk the code
+        del status.details[:]
+    result: grpc.Status = rpc_status.to_status(status)
+    return result
+
+
+def _pair(key: str, value: str) -> tuple[str, str]:
+    return clip(clean(key), FIELD_LIMIT), clip(clean(value), VALUE_LIMIT)
+
+
+def _short(text: str | None) -> str:
+    return clip(clean(text or ""), FIELD_LIMIT)
+
+
+def _leave_out(entries: _Pairs, over: int, noun: str) -> None:
+    """Drop entries from the end until ``over`` bytes are freed; mark them."""
+    freed = dropped = 0
+    while entries and freed < over + _OMITTED_COST:
+        key, value = entries.pop()
+        freed += len(key.encode()) + len(value.encode()) + 8
+        dropped += 1
+    if dropped:
+        entries.append((OMITTED, f"{dropped} {noun} left out: the error was too large"))
+
+
+def _status(
+    error: PlatformError, message: str, metadata: _Pairs, violations: _Pairs
+) -> Any:
+    """The google.rpc.Status for ``error`` with the given (fitted) parts."""
+    error_details_pb2, status_pb2, _ = _rich()
     details: list[Any] = []
-    if error.reason or error.domain or error.metadata:
+    if error.reason or error.domain or metadata:
         details.append(
             error_details_pb2.ErrorInfo(
-                reason=error.reason or "",
-                domain=error.domain or "",
-                metadata=error.metadata,
+                reason=_short(error.reason),
+                domain=_short(error.domain),
+                metadata=dict(metadata),
             )
         )
-    if error.field_violations:
+    if violations:
         details.append(
             error_details_pb2.BadRequest(
                 field_violations=[
                     error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
-                    for f, d in error.field_violations
+                    for f, d in violations
                 ]
             )
         )
     if error.retry_delay is not None:
-        delay = duration_pb2.Duration()
-        delay.FromTimedelta(error.retry_delay)
-        details.append(error_details_pb2.RetryInfo(retry_delay=delay))
-    packed = to_error_message(error)
-    if packed is not None:
-        details.append(packed)
-    status = status_pb2.Status(code=error.code.value[0], message=error.message)
+        retry = error_details_pb2.RetryInfo()
+        retry.retry_delay.FromTimedelta(error.retry_delay)
+        details.append(retry)
+    if error.request_id:
+        details.append(
+            error_details_pb2.RequestInfo(request_id=_short(error.request_id))
+        )
+    status = status_pb2.Status(code=error.code.value[0], message=message)
     for detail in details:
         status.details.add().Pack(detail)
-    result: grpc.Status = rpc_status.to_status(status)
-    return result
+    return status
 
 
 def from_rpc_error(exc: grpc.RpcError) -> PlatformError:
@@ -153,59 +131,68 @@ def from_rpc_error(exc: grpc.RpcError) -> PlatformError:
 
     ``exc`` is what grpc raises for a failed call: a :class:`grpc.Call` (sync)
     or a ``grpc.aio.AioRpcError``; both have ``code()``, ``details()`` and
-    ``trailing_metadata()``.
+    ``trailing_metadata()``. The result is marked ``remote``. It never
+    raises: details that cannot be decoded (a proxy's garbage, a corrupt
+    payload, an absurd retry delay) are left out or kept raw, and the code
+    always comes through.
     """
     call: Any = exc
-    if not callable(getattr(call, "code", None)):
-        return PlatformError.from_code(grpc.StatusCode.UNKNOWN, str(exc))
-    error = PlatformError.from_code(_code(call.code().value[0]), call.details() or "")
-    rpc_status = _rich()[3]
     try:
-        status = rpc_status.from_call(call)
-    except ValueError:  # details inconsistent with the status: ignore them
+        code = code_of(call.code().value[0])
+        message = call.details() or ""
+    except Exception:  # not a call (a bare RpcError): nothing more to read
+        return remote(PlatformError.from_code(grpc.StatusCode.UNKNOWN, str(exc)))
+    error = PlatformError.from_code(
+        code, message if isinstance(message, str) else repr(message)
+    )
+    try:
+        status = _rich()[2].from_call(call)
+    except Exception:  # undecodable, or inconsistent with the status: ignore it
         status = None
     if status is not None:
         for packed in status.details:
-            _apply_detail(error, packed)
-    return error
+            try:
+                _apply_detail(error, packed)
+            except Exception:  # a corrupt payload: keep it as it came
+                error.details.append(packed)
+    return remote(error)
 
 
 def _apply_detail(error: PlatformError, packed: Any) -> None:
     """Decode one status detail into ``error``'s fields and ``.details``."""
     error_details_pb2 = _rich()[0]
     name = packed.TypeName()
-    if name == ERROR_TYPE:
-        cls = error_class()
-        if cls is None:
-            error.details.append(packed)
-            return
-        message = cls()
-        packed.Unpack(message)
-        _fill_missing(error, from_error_message(message))
-        error.error = message
-        error.details.append(message)
-        return
     decoded: Any
     if name == "google.rpc.ErrorInfo":
-        decoded = error_details_pb2.ErrorInfo()
-        packed.Unpack(decoded)
+        decoded = _unpack(packed, error_details_pb2.ErrorInfo)
         error.reason = decoded.reason or None
         error.domain = decoded.domain or None
         error.metadata = dict(decoded.metadata)
     elif name == "google.rpc.BadRequest":
-        decoded = error_details_pb2.BadRequest()
-        packed.Unpack(decoded)
+        decoded = _unpack(packed, error_details_pb2.BadRequest)
         error.field_violations = [
             (v.field, v.description) for v in decoded.field_violations
         ]
     elif name == "google.rpc.RetryInfo":
-        decoded = error_details_pb2.RetryInfo()
-        packed.Unpack(decoded)
-        error.retry_delay = decoded.retry_delay.ToTimedelta()
+        decoded = _unpack(packed, error_details_pb2.RetryInfo)
+        error.retry_delay = timedelta_or_none(decoded.retry_delay)
+    elif name == "google.rpc.RequestInfo":
+        decoded = _unpack(packed, error_details_pb2.RequestInfo)
+        error.request_id = decoded.request_id or None
+    elif name == ERROR_TYPE and error_class() is not None:
+        decoded = _unpack(packed, error_class())
+        _fill_missing(error, from_error_message(decoded))
+        error.error = decoded
     else:
-        error.details.append(_decode_other(packed))
-        return
+        decoded = _decode_other(packed)
     error.details.append(decoded)
+
+
+def _unpack(packed: Any, cls: Any) -> Any:
+    message = cls()
+    if not packed.Unpack(message):
+        raise ValueError(f"cannot unpack {packed.TypeName()}")
+    return message
 
 
 def _fill_missing(error: PlatformError, source: PlatformError) -> None:
@@ -225,23 +212,4 @@ def _decode_other(packed: Any) -> Any:
         descriptor = descriptor_pool.Default().FindMessageTypeByName(packed.TypeName())
     except KeyError:
         return packed
-    message = message_factory.GetMessageClass(descriptor)()
-    packed.Unpack(message)
-    return message
-
-
-def unwrap_result(response: Message, oneof: str, success: _PayloadT) -> _PayloadT:
-    """The success payload of a ``oneof result {success; error}`` response.
-
-    Raises the typed exception when the ``error`` branch is set, and
-    InternalError when neither branch is.
-    """
-    branch = response.WhichOneof(oneof)
-    if branch == "error":
-        raise from_error_message(getattr(response, "error"))
-    if branch is None:
-        raise InternalError(
-            f"{response.DESCRIPTOR.full_name}: the server set neither branch of "
-            f"oneof {oneof}"
-        )
-    return success
+    return _unpack(packed, message_factory.GetMessageClass(descriptor))
