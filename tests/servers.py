@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from concurrent import futures
-from typing import AsyncIterator, Callable, Iterator
+from typing import Any, AsyncIterator, Callable, Iterator
 
 import grpc
 
@@ -49,3 +50,21 @@ async def aio_server(
 def run(coroutine: object) -> object:
     """Run a coroutine to completion on a fresh event loop."""
     return asyncio.run(coroutine)  # type: ignore[arg-type]
+
+
+class LoopThread:
+    """An event loop in a thread, to serve an aio server and run calls from
+    synchronous test code."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(30)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()

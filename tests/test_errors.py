@@ -12,7 +12,6 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from types import ModuleType
 from typing import Any, AsyncIterator, Iterator
@@ -22,27 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auth_live import Modules, call_failing, live, m  # noqa: F401 (fixtures)
 from servers import aio_server, sync_server
 from support import protoc
 
 CODES = [code for code in grpc.StatusCode if code is not grpc.StatusCode.OK]
-
-
-class Modules:
-    """The generated modules these tests use, imported from the SDK output."""
-
-    def __init__(self) -> None:
-        self.rt = importlib.import_module("platform_runtime")
-        self.auth_pb2 = importlib.import_module("auth.v1.auth_pb2")
-        self.auth = importlib.import_module("auth.v1.auth_platform")
-        self.config_pb2 = importlib.import_module("config.v1.config_pb2")
-        self.config = importlib.import_module("config.v1.config_platform")
-        self.errors_pb2 = importlib.import_module("common.errors_pb2")
-
-
-@pytest.fixture(scope="module")
-def m(sdk_out: Path) -> Modules:
-    return Modules()
 
 
 def _fields(error: Any) -> tuple[Any, ...]:
@@ -101,101 +84,6 @@ def test_constructor_takes_the_documented_keywords(m: Modules) -> None:
     assert error.error.retry_delay.ToTimedelta() == datetime.timedelta(seconds=1.5)
 
 
-# --- live servers for the round trip -------------------------------------------------
-
-
-class Raiser:
-    """Holds the error the servicers raise next."""
-
-    def __init__(self) -> None:
-        self.error: Any = None
-
-
-def _servicers(m: Modules, raiser: Raiser) -> tuple[Any, Any]:
-    class SyncAuth(m.auth.AuthServiceServicer):  # type: ignore[misc,name-defined]
-        def validate_token(self, request: Any, context: Any) -> Any:
-            raise raiser.error
-
-        def revoke_token(self, request: Any, context: Any) -> Any:
-            raise raiser.error
-
-    class AsyncAuth(m.auth.AuthServiceAsyncServicer):  # type: ignore[misc,name-defined]
-        async def validate_token(self, request: Any, context: Any) -> Any:
-            raise raiser.error
-
-        async def revoke_token(self, request: Any, context: Any) -> Any:
-            raise raiser.error
-
-    return SyncAuth(), AsyncAuth()
-
-
-class LoopThread:
-    """An event loop in a thread, serving an aio server and running calls."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(30)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
-
-
-@pytest.fixture(scope="module")
-def live(m: Modules) -> Iterator[dict[str, Any]]:
-    """Sync and asyncio AuthService servers, with a client for each."""
-    raiser = Raiser()
-    sync_servicer, async_servicer = _servicers(m, raiser)
-    loop = LoopThread()
-    aio_context = aio_server(
-        lambda s: m.auth.add_AuthServiceServicer_to_server(async_servicer, s)
-    )
-    aio_target = loop.run(aio_context.__aenter__())
-
-    async def make_async_client() -> Any:
-        return m.auth.AuthServiceAsyncClient(grpc.aio.insecure_channel(aio_target))
-
-    async_client = loop.run(make_async_client())
-    with sync_server(
-        lambda s: m.auth.add_AuthServiceServicer_to_server(sync_servicer, s)
-    ) as target:
-        with grpc.insecure_channel(target) as channel:
-            yield {
-                "raiser": raiser,
-                "sync": m.auth.AuthServiceClient(channel),
-                "async": async_client,
-                "loop": loop,
-                "target": target,
-            }
-    loop.run(async_client._channel.close())
-    loop.run(aio_context.__aexit__(None, None, None))
-    loop.close()
-
-
-def _call(live: dict[str, Any], m: Modules, flavour: str, path: str) -> Any:
-    """Make one call that fails; return the exception the client raised."""
-    client = live[flavour]
-    method = client.validate_token if path == "result" else client.revoke_token
-    request = (
-        m.auth_pb2.ValidateTokenRequest()
-        if path == "result"
-        else m.auth_pb2.RevokeTokenRequest()
-    )
-    try:
-        if flavour == "sync":
-            method(request)
-        else:
-            live["loop"].run(method(request))
-    except m.rt.PlatformError as error:
-        return error
-    raise AssertionError("the call did not fail")
-
-
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 some_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40
@@ -241,7 +129,7 @@ def test_errors_round_trip_losslessly(
     code, message, fields = spec
     raised = m.rt.PlatformError.from_code(code, message, **fields)
     live["raiser"].error = raised
-    received = _call(live, m, flavour, path)
+    received = call_failing(live, m, flavour, path)
     assert _fields(received) == _fields(raised)
     assert received.error is not None
     assert received.error.reason == (fields["reason"] or "")

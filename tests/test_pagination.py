@@ -4,6 +4,7 @@ async, both conventions, and the server-side Paginator with signed tokens."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import importlib
 from pathlib import Path
 from typing import Any, Iterator
@@ -345,3 +346,188 @@ def test_every_list_rpc_of_proto_is_paginated() -> None:
         if not method.name.startswith("List") and pagination(MODEL, method).pagination
     ]
     assert paginated_elsewhere == []
+
+
+# --- servers that misbehave, resuming, and the key -------------------------------
+
+
+def _cycling_servicer(etl: Etl, tokens: list[str]) -> Any:
+    """A ListPipelines that answers each request with the next of ``tokens``
+    (one item per page), whatever the request's own token."""
+
+    class Cycling(etl.platform.EtlServiceServicer):  # type: ignore[misc,name-defined]
+        calls = 0
+
+        def list_pipelines(self, request: Any, context: Any) -> Any:
+            type(self).calls += 1
+            if self.calls > 20:  # never reached unless the pager fails to stop
+                raise etl.rt.AbortedError("the pager did not stop")
+            token = tokens[(self.calls - 1) % len(tokens)]
+            response = etl.pb2.ListPipelinesResponse(
+                pipelines=[etl.pb2.Pipeline(pipeline_id=str(self.calls))]
+            )
+            response.pagination.next_page_token = token
+            return response
+
+    return Cycling()
+
+
+@pytest.mark.parametrize("tokens, calls", [(["A", "B"], 3), (["A", "B", "C", "B"], 4)])
+def test_page_tokens_that_cycle_end_the_walk_with_an_error(
+    etl: Etl, tokens: list[str], calls: int
+) -> None:
+    servicer = _cycling_servicer(etl, tokens)
+    with sync_server(
+        lambda s: etl.platform.add_EtlServiceServicer_to_server(servicer, s)
+    ) as target:
+        with etl.platform.EtlServiceClient.connect(target, insecure=True) as client:
+            with pytest.raises(etl.rt.InternalError) as info:
+                list(client.list_pipelines(_request(etl, 1)))
+            assert type(servicer).calls == calls
+            assert info.value.remote and "page token" in info.value.message
+
+            async def walk() -> None:
+                async with etl.platform.EtlServiceAsyncClient.connect(
+                    target, insecure=True
+                ) as aclient:
+                    pager = await aclient.list_pipelines(_request(etl, 1))
+                    [p async for p in pager]
+
+            type(servicer).calls = 0
+            with pytest.raises(etl.rt.InternalError, match="would never end"):
+                asyncio.run(walk())
+            assert type(servicer).calls == calls
+
+
+def test_a_token_answered_with_itself_is_caught_at_once(etl: Etl) -> None:
+    servicer = _cycling_servicer(etl, ["SAME"])
+    with sync_server(
+        lambda s: etl.platform.add_EtlServiceServicer_to_server(servicer, s)
+    ) as target:
+        with etl.platform.EtlServiceClient.connect(target, insecure=True) as client:
+            request = _request(etl, 1)
+            request.pagination.page_token = "SAME"
+            with pytest.raises(etl.rt.InternalError):
+                list(client.list_pipelines(request))
+    assert type(servicer).calls == 1
+
+
+def _rest(client: Any, etl: Etl, token: str, page_size: int) -> list[str]:
+    request = _request(etl, 20)
+    request.pagination.page_token = token
+    return [p.pipeline_id for p in client.list_pipelines(request, page_size=page_size)]
+
+
+def test_next_page_token_resumes_exactly_or_is_none(
+    etl: Etl, served: tuple[Any, Any]
+) -> None:
+    _, client = served
+    everything = [f"p{i:05d}" for i in range(20)]
+    # max_items on a page boundary: the token resumes right after.
+    pager = client.list_pipelines(_request(etl, 20), page_size=5, max_items=10)
+    head = [p.pipeline_id for p in pager]
+    assert head + _rest(client, etl, pager.next_page_token, 5) == everything
+    # max_items inside a page: no token would resume exactly.
+    pager = client.list_pipelines(_request(etl, 20), page_size=5, max_items=7)
+    assert len(list(pager)) == 7 and pager.next_page_token is None
+    # max_items=0 hands out nothing of the first page.
+    pager = client.list_pipelines(_request(etl, 20), page_size=5, max_items=0)
+    assert list(pager) == [] and pager.next_page_token is None
+    # A break inside a page, likewise; on a boundary, the token is good.
+    pager = client.list_pipelines(_request(etl, 20), page_size=5)
+    for index, _ in enumerate(pager):
+        if index == 2:
+            break
+    assert pager.next_page_token is None
+    for index, _ in enumerate(pager):
+        if index == 4:
+            break
+    assert _rest(client, etl, str(pager.next_page_token), 5) == everything[5:]
+    # Pages handed out whole, and a finished walk.
+    pager = client.list_pipelines(_request(etl, 20), page_size=5)
+    next(iter(pager.pages))
+    assert _rest(client, etl, str(pager.next_page_token), 5) == everything[5:]
+    assert len(list(pager)) == 20 and pager.next_page_token == ""
+
+
+def test_next_page_token_resumes_exactly_or_is_none_async(etl: Etl) -> None:
+    servicer = _servicer(etl)
+
+    async def scenario() -> tuple[Any, Any, Any]:
+        register = lambda s: etl.platform.add_EtlServiceServicer_to_server(
+            servicer, s
+        )  # noqa: E731
+        async with aio_server(register, migration_threads=4) as target:
+            async with etl.platform.EtlServiceAsyncClient.connect(
+                target, insecure=True
+            ) as client:
+                tokens = []
+                for max_items in (10, 7, 0):
+                    pager = await client.list_pipelines(
+                        _request(etl, 20), page_size=5, max_items=max_items
+                    )
+                    assert len([p async for p in pager]) == max_items
+                    tokens.append(pager.next_page_token)
+                return tuple(tokens)
+
+    boundary, inside, zero = asyncio.run(scenario())
+    assert boundary and inside is None and zero is None
+
+
+@pytest.mark.parametrize(
+    "max_items, kind", [(-1, ValueError), ("5", TypeError), (True, TypeError)]
+)
+def test_max_items_is_checked_before_the_first_call(
+    etl: Etl, served: tuple[Any, Any], max_items: Any, kind: type
+) -> None:
+    servicer, client = served
+    with pytest.raises(kind, match="max_items"):
+        client.list_pipelines(_request(etl, 5), max_items=max_items)
+
+    async def scenario() -> None:
+        async with etl.platform.EtlServiceAsyncClient.connect(
+            "127.0.0.1:1", insecure=True
+        ) as aclient:
+            await aclient.list_pipelines(_request(etl, 5), max_items=max_items)
+
+    with pytest.raises(kind, match="max_items"):
+        asyncio.run(scenario())
+    assert servicer.requests == []
+
+
+def test_the_paginator_key_must_be_at_least_16_bytes(etl: Etl) -> None:
+    with pytest.raises(TypeError, match="must be bytes"):
+        etl.rt.Paginator("a-string-key-of-plenty-length")
+    with pytest.raises(ValueError, match="at least 16 bytes, got 15"):
+        etl.rt.Paginator(b"x" * 15)
+    assert etl.rt.Paginator(b"x" * 16).default_page_size == 50
+
+
+def test_page_tokens_reveal_nothing_of_the_position(etl: Etl) -> None:
+    paginator = etl.rt.Paginator(KEY, default_page_size=1)
+    request = etl.pb2.ListRunsRequest()
+    page = paginator.page_by_key(
+        request,
+        lambda after, limit: [etl.pb2.Run(run_id="alice@corp.example")] * limit,
+        key=lambda run: run.run_id,
+    )
+    token = page.next_page_token
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert b"alice" not in raw and b"after" not in raw and b"{" not in raw
+    # Deterministic, and it still reads back on this server only.
+    again = paginator.page_by_key(
+        request,
+        lambda after, limit: [etl.pb2.Run(run_id="alice@corp.example")] * limit,
+        key=lambda run: run.run_id,
+    )
+    assert again.next_page_token == token
+    request.pagination.page_token = token
+    seen: list[Any] = []
+    paginator.page_by_key(
+        request, lambda after, limit: seen.append(after) or [], key=lambda r: r
+    )
+    assert seen == ["alice@corp.example"]
+    with pytest.raises(etl.rt.InvalidArgumentError):
+        etl.rt.Paginator(b"another-key-16by").page_by_key(
+            request, lambda after, limit: [], key=lambda r: r
+        )

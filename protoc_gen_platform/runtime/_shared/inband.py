@@ -13,7 +13,7 @@ from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.message import Message
 
 from .errors import InternalError, PlatformError, remote
-from .limits import clean
+from .limits import BODY, Fitted, fit
 
 __all__ = [
     "ERROR_TYPE",
@@ -66,22 +66,28 @@ def timedelta_or_none(duration: Any) -> Any:
 def to_error_message(error: PlatformError) -> Any:
     """``error`` as a ``platform.common.Error`` message (None if undefined).
 
-    Text that UTF-8 cannot carry (a lone surrogate) is replaced, never refused.
+    Its text is kept within the :data:`BODY` budget, so that the response
+    that carries it never grows past what a client accepts.
     """
     cls = error_class()
     if cls is None:
         return None
+    fitted = fit(error, BODY, lambda f: _message(cls, error, f).ByteSize())
+    return _message(cls, error, fitted)
+
+
+def _message(cls: Any, error: PlatformError, fitted: Fitted) -> Any:
     message = cls(
         code=error.code.value[0],
-        message=clean(error.message),
-        reason=clean(error.reason or ""),
-        domain=clean(error.domain or ""),
-        metadata={clean(k): clean(v) for k, v in error.metadata.items()},
+        message=fitted.message,
+        reason=fitted.reason,
+        domain=fitted.domain,
+        metadata=dict(fitted.metadata),
         field_violations=[
-            {"field": clean(field), "description": clean(description)}
-            for field, description in error.field_violations
+            {"field": field, "description": description}
+            for field, description in fitted.field_violations
         ],
-        request_id=clean(error.request_id or ""),
+        request_id=fitted.request_id,
     )
     if error.retry_delay is not None:
         message.retry_delay.FromTimedelta(error.retry_delay)

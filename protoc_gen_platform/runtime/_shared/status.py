@@ -22,13 +22,9 @@ from google.protobuf import descriptor_pool, message_factory
 from .errors import PlatformError, remote
 from .inband import ERROR_TYPE, code_of, error_class, from_error_message
 from .inband import timedelta_or_none
-from .limits import FIELD_LIMIT, OMITTED, TRAILER_BUDGET, VALUE_LIMIT, clean, clip
-from .limits import fit_message, percent_encoded_size
+from .limits import TRAILERS, Fitted, fit, percent_encoded_size
 
 __all__ = ["from_rpc_error", "to_grpc_status"]
-
-_Pairs = list[tuple[str, str]]
-_OMITTED_COST = 64  # bytes of the entry that says how many were left out
 
 
 def _rich() -> tuple[Any, Any, Any]:
@@ -52,63 +48,32 @@ def to_grpc_status(error: PlatformError) -> grpc.Status:
     Text is cut, and violations or metadata entries left out (each marked),
     only as far as the trailer budget needs.
     """
-    rpc_status = _rich()[2]
-    message = fit_message(clean(error.message))
-    room = TRAILER_BUDGET - percent_encoded_size(message)
-    metadata = [_pair(k, v) for k, v in error.metadata.items()]
-    violations = [_pair(f, d) for f, d in error.field_violations]
-    status = _status(error, message, metadata, violations)
-    for entries, noun in ((violations, "field violations"), (metadata, "entries")):
-        over = status.ByteSize() - room
-        if over <= 0:
-            break
-        _leave_out(entries, over, noun)
-        status = _status(error, message, metadata, violations)
-    if status.ByteSize() > room:  # not reached with the limits; never risk the code
-        del status.details[:]
-    result: grpc.Status = rpc_status.to_status(status)
+    fitted = fit(error, TRAILERS, lambda f: _status(error, f).ByteSize())
+    status = _status(error, fitted)
+    if status.ByteSize() + percent_encoded_size(fitted.message) > TRAILERS.total:
+        del status.details[:]  # not reached with the limits; never risk the code
+    result: grpc.Status = _rich()[2].to_status(status)
     return result
 
 
-def _pair(key: str, value: str) -> tuple[str, str]:
-    return clip(clean(key), FIELD_LIMIT), clip(clean(value), VALUE_LIMIT)
-
-
-def _short(text: str | None) -> str:
-    return clip(clean(text or ""), FIELD_LIMIT)
-
-
-def _leave_out(entries: _Pairs, over: int, noun: str) -> None:
-    """Drop entries from the end until ``over`` bytes are freed; mark them."""
-    freed = dropped = 0
-    while entries and freed < over + _OMITTED_COST:
-        key, value = entries.pop()
-        freed += len(key.encode()) + len(value.encode()) + 8
-        dropped += 1
-    if dropped:
-        entries.append((OMITTED, f"{dropped} {noun} left out: the error was too large"))
-
-
-def _status(
-    error: PlatformError, message: str, metadata: _Pairs, violations: _Pairs
-) -> Any:
-    """The google.rpc.Status for ``error`` with the given (fitted) parts."""
+def _status(error: PlatformError, fitted: Fitted) -> Any:
+    """The google.rpc.Status for ``error``, with its text as fitted."""
     error_details_pb2, status_pb2, _ = _rich()
     details: list[Any] = []
-    if error.reason or error.domain or metadata:
+    if fitted.reason or fitted.domain or fitted.metadata:
         details.append(
             error_details_pb2.ErrorInfo(
-                reason=_short(error.reason),
-                domain=_short(error.domain),
-                metadata=dict(metadata),
+                reason=fitted.reason,
+                domain=fitted.domain,
+                metadata=dict(fitted.metadata),
             )
         )
-    if violations:
+    if fitted.field_violations:
         details.append(
             error_details_pb2.BadRequest(
                 field_violations=[
                     error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
-                    for f, d in violations
+                    for f, d in fitted.field_violations
                 ]
             )
         )
@@ -116,11 +81,9 @@ def _status(
         retry = error_details_pb2.RetryInfo()
         retry.retry_delay.FromTimedelta(error.retry_delay)
         details.append(retry)
-    if error.request_id:
-        details.append(
-            error_details_pb2.RequestInfo(request_id=_short(error.request_id))
-        )
-    status = status_pb2.Status(code=error.code.value[0], message=message)
+    if fitted.request_id:
+        details.append(error_details_pb2.RequestInfo(request_id=fitted.request_id))
+    status = status_pb2.Status(code=error.code.value[0], message=fitted.message)
     for detail in details:
         status.details.add().Pack(detail)
     return status
