@@ -482,3 +482,29 @@ def test_a_paginated_deprecated_rpc_warns_once_per_call_not_per_page(
                         == 5
                     )
     assert [Path(w.filename).name for w in caught] == ["test_client_failures.py"] * 2
+
+
+def test_leaving_a_with_block_over_a_stream_ends_the_call(echo: ModuleType) -> None:
+    platform = echo.echo_platform
+    servicer = echo.SyncEcho()
+    with sync_server(
+        lambda s: platform.add_EchoServiceServicer_to_server(servicer, s)
+    ) as target:
+        with platform.EchoServiceClient.connect(target, insecure=True) as client:
+            with client.expand(echo.Request(count=-1)) as stream:  # endless
+                assert next(stream).index == 0
+            assert servicer.stream_ended.wait(5), "the server kept streaming"
+
+    async def scenario() -> None:
+        aservicer = echo.AsyncEcho()
+        async with aio_server(
+            lambda s: platform.add_EchoServiceServicer_to_server(aservicer, s)
+        ) as target:
+            async with platform.EchoServiceAsyncClient.connect(
+                target, insecure=True
+            ) as client:
+                async with client.expand(echo.Request(count=-1)) as stream:
+                    assert (await stream.__anext__()).index == 0
+                await asyncio.wait_for(aservicer.stream_ended.wait(), 5)
+
+    run(scenario())

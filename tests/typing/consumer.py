@@ -58,6 +58,8 @@ def sync_calls(channel: grpc.Channel) -> None:
     except PlatformError as error:
         assert_type(error.code, grpc.StatusCode)
         assert_type(error.field_violations, list[tuple[str, str]])
+        assert_type(error.remote, bool)
+        assert_type(error.forward(), PlatformError)
 
     etl = etl_platform.EtlServiceClient(channel)
     pager = etl.list_pipelines(etl_pb2.ListPipelinesRequest(), page_size=7, max_items=9)
@@ -109,6 +111,10 @@ async def async_calls(channel: grpc.aio.Channel) -> None:
 
     async with auth_platform.AuthServiceAsyncClient.connect("localhost:1") as owned:
         assert_type(owned, auth_platform.AuthServiceAsyncClient)
+
+
+def forwarding(error: UnauthenticatedError) -> None:
+    assert_type(error.forward(), UnauthenticatedError)
 
 
 class Auth(auth_platform.AuthServiceServicer):
