@@ -25,6 +25,8 @@ class Modules:
         self.config_pb2 = importlib.import_module("config.v1.config_pb2")
         self.config = importlib.import_module("config.v1.config_platform")
         self.errors_pb2 = importlib.import_module("common.errors_pb2")
+        self.etl_pb2 = importlib.import_module("etl.v1.etl_pb2")
+        self.etl = importlib.import_module("etl.v1.etl_platform")
 
 
 @pytest.fixture(scope="module")

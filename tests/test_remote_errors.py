@@ -4,7 +4,6 @@ deliberately. Client -> EtlService (sync or asyncio) -> AuthService."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 from typing import Any, Iterator
@@ -12,27 +11,15 @@ from typing import Any, Iterator
 import grpc
 import pytest
 
+from auth_live import Modules
+from auth_live import m as mods  # noqa: F401 (fixture)
 from servers import LoopThread, aio_server, sync_server
 
 DOWN = "127.0.0.1:1"  # nothing listens there: connections are refused
 LEAKS = ("svc-a@prod", "TOKEN_EXPIRED", "127.0.0.1:1", "Connection refused")
 
 
-class Mods:
-    def __init__(self) -> None:
-        self.rt = importlib.import_module("platform_runtime")
-        self.auth_pb2 = importlib.import_module("auth.v1.auth_pb2")
-        self.auth = importlib.import_module("auth.v1.auth_platform")
-        self.etl_pb2 = importlib.import_module("etl.v1.etl_pb2")
-        self.etl = importlib.import_module("etl.v1.etl_platform")
-
-
-@pytest.fixture(scope="module")
-def mods(sdk_out: Path) -> Mods:
-    return Mods()
-
-
-def _expired(mods: Mods) -> Any:
+def _expired(mods: Modules) -> Any:
     return mods.rt.UnauthenticatedError(
         "token of svc-a@prod expired",
         reason="TOKEN_EXPIRED",
@@ -41,7 +28,7 @@ def _expired(mods: Mods) -> Any:
     )
 
 
-def _auth_servicer(mods: Mods) -> Any:
+def _auth_servicer(mods: Modules) -> Any:
     class Auth(mods.auth.AuthServiceServicer):  # type: ignore[misc,name-defined]
         def revoke_token(self, request: Any, context: Any) -> Any:
             raise _expired(mods)  # a status error
@@ -52,7 +39,7 @@ def _auth_servicer(mods: Mods) -> Any:
     return Auth()
 
 
-def _etl_servicers(mods: Mods, auth_target: str) -> tuple[Any, Any]:
+def _etl_servicers(mods: Modules, auth_target: str) -> tuple[Any, Any]:
     """ETL servicers whose methods call Auth and let its failures escape,
     except update_pipeline, which forwards deliberately."""
     revoke = mods.auth_pb2.RevokeTokenRequest()
@@ -118,7 +105,9 @@ def _etl_servicers(mods: Mods, auth_target: str) -> tuple[Any, Any]:
 
 
 @pytest.fixture(scope="module", params=["sync", "async"])
-def etl_target(mods: Mods, request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
+def etl_target(
+    mods: Modules, request: pytest.FixtureRequest
+) -> Iterator[tuple[str, Any]]:
     """An ETL server of the given flavour, in front of a live Auth server."""
     with sync_server(
         lambda s: mods.auth.add_AuthServiceServicer_to_server(_auth_servicer(mods), s)
@@ -148,14 +137,14 @@ def etl_target(mods: Mods, request: pytest.FixtureRequest) -> Iterator[tuple[str
             loop.close()
 
 
-def _outer_failure(mods: Mods, target: str, method: str, request: Any) -> Any:
+def _outer_failure(mods: Modules, target: str, method: str, request: Any) -> Any:
     with mods.etl.EtlServiceClient.connect(target, insecure=True) as client:
         with pytest.raises(mods.rt.PlatformError) as info:
             getattr(client, method)(request)
     return info.value
 
 
-def _assert_nothing_of_it(mods: Mods, error: Any) -> None:
+def _assert_nothing_of_it(mods: Modules, error: Any) -> None:
     assert type(error) is mods.rt.UnknownError
     assert error.message == "a dependency of this service failed"
     assert (error.reason, error.domain, error.metadata, error.details) == (
@@ -176,7 +165,7 @@ def _assert_nothing_of_it(mods: Mods, error: Any) -> None:
     ],
 )
 def test_a_downstream_error_left_uncaught_is_not_forwarded(
-    mods: Mods,
+    mods: Modules,
     etl_target: tuple[str, Any],
     method: str,
     request_type: str,
@@ -197,7 +186,7 @@ def test_a_downstream_error_left_uncaught_is_not_forwarded(
 
 
 def test_an_unreachable_dependency_is_neither_leaked_nor_retried(
-    mods: Mods, etl_target: tuple[str, Any], caplog: pytest.LogCaptureFixture
+    mods: Modules, etl_target: tuple[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     """DeletePipeline is IDEMPOTENT, so its client retries UNAVAILABLE: passing
     the dependency's UNAVAILABLE on would multiply the calls at every hop."""
@@ -214,7 +203,7 @@ def test_an_unreachable_dependency_is_neither_leaked_nor_retried(
 
 
 def test_forward_sends_a_downstream_error_on_deliberately(
-    mods: Mods, etl_target: tuple[str, Any]
+    mods: Modules, etl_target: tuple[str, Any]
 ) -> None:
     error = _outer_failure(
         mods, etl_target[0], "update_pipeline", mods.etl_pb2.UpdatePipelineRequest()
@@ -227,7 +216,7 @@ def test_forward_sends_a_downstream_error_on_deliberately(
 
 
 def test_errors_from_calls_are_marked_remote_and_fresh_ones_are_not(
-    mods: Mods,
+    mods: Modules,
 ) -> None:
     fresh = _expired(mods)
     assert fresh.remote is False

@@ -6,7 +6,6 @@ raw grpc server, no generated servicer, sends them; sync and asyncio clients."""
 from __future__ import annotations
 
 import datetime
-import importlib
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -17,6 +16,7 @@ from google.rpc import error_details_pb2, status_pb2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auth_live import Modules
 from servers import LoopThread, sync_server
 
 CODES = [code for code in grpc.StatusCode if code is not grpc.StatusCode.OK]
@@ -45,18 +45,8 @@ class Faulty:
         self.answer(request, context)
 
 
-class Mods:
-    def __init__(self) -> None:
-        self.rt = importlib.import_module("platform_runtime")
-        self.auth_pb2 = importlib.import_module("auth.v1.auth_pb2")
-        self.auth = importlib.import_module("auth.v1.auth_platform")
-        self.config_pb2 = importlib.import_module("config.v1.config_pb2")
-        self.config = importlib.import_module("config.v1.config_platform")
-        self.errors_pb2 = importlib.import_module("common.errors_pb2")
-
-
 @pytest.fixture(scope="module")
-def raw(sdk_out: Path) -> Iterator[tuple[Mods, Faulty, str, LoopThread]]:
+def raw(sdk_out: Path) -> Iterator[tuple[Modules, Faulty, str, LoopThread]]:
     """A raw grpc server standing in for AuthService and ConfigService."""
     faulty = Faulty()
 
@@ -76,11 +66,11 @@ def raw(sdk_out: Path) -> Iterator[tuple[Mods, Faulty, str, LoopThread]]:
 
     loop = LoopThread()
     with sync_server(register) as target:
-        yield Mods(), faulty, target, loop
+        yield Modules(), faulty, target, loop
     loop.close()
 
 
-def _failures(mods: Mods, target: str, loop: LoopThread, rpc: str) -> list[Any]:
+def _failures(mods: Modules, target: str, loop: LoopThread, rpc: str) -> list[Any]:
     """The error of one call on a sync and on an asyncio client."""
     auth, config = mods.auth, mods.config
     caught: list[Any] = []
@@ -152,7 +142,7 @@ def _status(code: grpc.StatusCode, message: str, *details: Any) -> bytes:
 )
 @given(code=st.sampled_from(CODES), garbage=st.binary(max_size=2048))
 def test_random_bytes_as_status_details_still_give_the_typed_code(
-    raw: tuple[Mods, Faulty, str, LoopThread],
+    raw: tuple[Modules, Faulty, str, LoopThread],
     rpc: str,
     code: grpc.StatusCode,
     garbage: bytes,
@@ -198,7 +188,7 @@ FAULTS = {
 @pytest.mark.parametrize("rpc", ["unary", "stream"])
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_undecodable_details_are_dropped_or_kept_raw(
-    raw: tuple[Mods, Faulty, str, LoopThread], rpc: str, fault: str
+    raw: tuple[Modules, Faulty, str, LoopThread], rpc: str, fault: str
 ) -> None:
     mods, faulty, target, loop = raw
     code = grpc.StatusCode.FAILED_PRECONDITION
@@ -229,7 +219,7 @@ def test_undecodable_details_are_dropped_or_kept_raw(
     ],
 )
 def test_in_band_errors_with_absurd_fields_keep_their_code(
-    raw: tuple[Mods, Faulty, str, LoopThread],
+    raw: tuple[Modules, Faulty, str, LoopThread],
     error_fields: dict[str, Any],
     expected_type: str,
     delay: Any,
@@ -245,7 +235,9 @@ def test_in_band_errors_with_absurd_fields_keep_their_code(
         faulty.body = None
 
 
-def test_a_bare_rpc_error_is_unknown(raw: tuple[Mods, Faulty, str, LoopThread]) -> None:
+def test_a_bare_rpc_error_is_unknown(
+    raw: tuple[Modules, Faulty, str, LoopThread],
+) -> None:
     mods = raw[0]
     error = mods.rt.from_rpc_error(grpc.RpcError("no call behind it"))
     assert type(error) is mods.rt.UnknownError and error.remote
