@@ -1,5 +1,6 @@
 """Live AuthService servers, sync and asyncio, whose servicers raise whatever
-error a test sets; shared by the error tests. Import the fixtures by name."""
+error a test sets; shared by the error tests. A pytest plugin (see
+conftest.py): its fixtures ``m`` and ``live`` are available to every test."""
 
 from __future__ import annotations
 
@@ -27,11 +28,6 @@ class Modules:
         self.errors_pb2 = importlib.import_module("common.errors_pb2")
         self.etl_pb2 = importlib.import_module("etl.v1.etl_pb2")
         self.etl = importlib.import_module("etl.v1.etl_platform")
-
-
-@pytest.fixture(scope="module")
-def m(sdk_out: Path) -> Modules:
-    return Modules()
 
 
 @pytest.fixture(scope="module")

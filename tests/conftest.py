@@ -11,6 +11,9 @@ import pytest
 
 from support import REPO, proto_files, protoc
 
+# Live AuthService servers and the SDK's modules, for the error tests.
+pytest_plugins = ["auth_live"]
+
 # Tests measure generation itself: the output cache stays off unless a test
 # turns it on for itself (tests/test_cache.py).
 os.environ["PROTOC_GEN_PLATFORM_CACHE"] = "off"

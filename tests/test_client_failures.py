@@ -9,7 +9,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import textwrap
 import warnings
 from pathlib import Path
 from types import ModuleType

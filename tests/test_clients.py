@@ -10,7 +10,7 @@ import logging
 import warnings
 from pathlib import Path
 from types import ModuleType
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, AsyncIterator
 
 import grpc
 import pytest

@@ -9,12 +9,11 @@ import subprocess
 import sys
 from concurrent import futures
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import grpc
-import pytest
 
-from support import REPO, platform_modules, proto_files, protoc
+from support import REPO, platform_modules
 
 CORPUS = REPO / "tests" / "protos"
 

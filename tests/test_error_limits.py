@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auth_live import Modules, call_failing, live, m  # noqa: F401 (fixtures)
+from auth_live import Modules, call_failing
 
 CODES = [code for code in grpc.StatusCode if code is not grpc.StatusCode.OK]
 EXAMPLES = int(os.environ.get("ERROR_EXAMPLES", "25"))

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auth_live import Modules, call_failing, live, m  # noqa: F401 (fixtures)
+from auth_live import Modules, call_failing
 from servers import aio_server, sync_server
 from support import protoc
 

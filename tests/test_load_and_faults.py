@@ -11,7 +11,6 @@ import time
 from concurrent import futures
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 

@@ -9,7 +9,6 @@ import importlib
 from pathlib import Path
 from typing import Any, Iterator
 
-import grpc
 import pytest
 
 from protoc_gen_platform.patterns import pagination

@@ -5,18 +5,21 @@ deliberately. Client -> EtlService (sync or asyncio) -> AuthService."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Iterator
 
 import grpc
 import pytest
 
 from auth_live import Modules
-from auth_live import m as mods  # noqa: F401 (fixture)
 from servers import LoopThread, aio_server, sync_server
 
 DOWN = "127.0.0.1:1"  # nothing listens there: connections are refused
 LEAKS = ("svc-a@prod", "TOKEN_EXPIRED", "127.0.0.1:1", "Connection refused")
+
+
+@pytest.fixture(scope="module")
+def mods(m: Modules) -> Modules:
+    return m
 
 
 def _expired(mods: Modules) -> Any:

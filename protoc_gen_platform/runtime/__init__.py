@@ -7,14 +7,9 @@ itself, so it can be renamed or moved. Generated methods are a signature, a
 docstring and one call into this package.
 """
 
-from ._client.clients import (
-    DEFAULT_TIMEOUT,
-    AnyIterable,
-    AsyncClient,
-    AsyncTokenSource,
-    Client,
-    TokenSource,
-)
+from ._client.async_client import AnyIterable, AsyncClient
+from ._client.base import DEFAULT_TIMEOUT, AsyncTokenSource, TokenSource
+from ._client.sync_client import Client
 from ._shared.errors import (
     AbortedError,
     AlreadyExistsError,

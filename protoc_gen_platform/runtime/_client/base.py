@@ -1,0 +1,151 @@
+"""What sync and asyncio clients share: settings, call options, channels.
+
+Everything a client raises while making a call is either the typed
+:class:`PlatformError` of the call's status, marked ``remote``, or, for a
+mistake caught before anything is sent (bad metadata, a bad token, a closed
+channel, the wrong event loop), a ValueError, TypeError or RuntimeError that
+says what is wrong; an exception from the caller's own request iterator comes
+out as it was raised.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, ClassVar, TypeVar, Union
+
+import grpc
+
+from .._shared.rpc import DEFAULT, Metadata, Rpc, Timeout, serialize, warn_deprecated
+from .metadata import AUTHORIZATION, Pairs, bearer, check_metadata, has_authorization
+from .pagers import Pages
+
+__all__ = [
+    "AsyncTokenSource",
+    "BaseClient",
+    "CallOptions",
+    "ClientT",
+    "DEFAULT_TIMEOUT",
+    "TokenSource",
+    "check_credentials",
+    "pages_of",
+]
+
+TokenSource = Union[str, Callable[[], str], None]
+"""A bearer token, or a zero-argument callable that returns a fresh one."""
+
+AsyncTokenSource = Union[str, Callable[[], str], Callable[[], Awaitable[str]], None]
+"""As :data:`TokenSource`, and the callable may also be async."""
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a call may take when neither the call nor the client sets a timeout."""
+
+CallOptions = tuple[Union[float, None], Pairs]
+"""A call's deadline in seconds (or None) and its metadata."""
+
+ClientT = TypeVar("ClientT", bound="BaseClient")
+
+
+class BaseClient:
+    """What sync and asyncio clients share: settings, call options, ``repr``."""
+
+    SERVICE_CONFIG: ClassVar[str] = '{"methodConfig": []}'
+    """The service's gRPC service config (JSON), with its retry policy."""
+
+    _DEPRECATED: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        channel: Any,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        token: Any = None,
+    ) -> None:
+        name = type(self).__name__
+        if self._DEPRECATED:
+            warn_deprecated(f"{name}: the service is deprecated")
+        self._channel = channel
+        self._owns_channel = False
+        self._closed = False
+        self._timeout = timeout
+        self._metadata = check_metadata(metadata or (), f"{name}(metadata=...)")
+        if token is not None and has_authorization(self._metadata):
+            raise ValueError(
+                f"{name}: pass the bearer token as token= or as 'authorization' "
+                "metadata, not both"
+            )
+        self._token = token
+        self._auth = None if callable(token) else bearer(token, f"{name}(token=...)")
+        self._callables: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        token = "<set>" if self._token is not None else None
+        return f"{type(self).__name__}(timeout={self._timeout!r}, token={token})"
+
+    @classmethod
+    def _open_channel(
+        cls,
+        module: Any,
+        target: str,
+        credentials: grpc.ChannelCredentials | None,
+        insecure: bool,
+    ) -> Any:
+        """A channel from ``module`` (grpc or grpc.aio) carrying the service
+        config: TLS with the system roots unless ``credentials`` are given or
+        ``insecure`` asks for plaintext."""
+        options = [
+            ("grpc.service_config", cls.SERVICE_CONFIG),
+            ("grpc.enable_retries", 1),
+        ]
+        if insecure:
+            return module.insecure_channel(target, options=options)
+        creds = credentials or grpc.ssl_channel_credentials()
+        return module.secure_channel(target, creds, options=options)
+
+    def _merge(
+        self, timeout: Timeout, metadata: Metadata | None, auth: Pairs
+    ) -> CallOptions:
+        """The deadline and metadata of one call. The call's own
+        ``authorization``, if it has one, replaces the client's."""
+        seconds = self._timeout if timeout is DEFAULT else timeout
+        if not metadata:
+            return seconds, self._metadata + auth
+        extra = check_metadata(metadata, "metadata")
+        if has_authorization(extra):
+            own = tuple(pair for pair in self._metadata if pair[0] != AUTHORIZATION)
+            return seconds, own + extra
+        return seconds, self._metadata + auth + extra
+
+    def _fresh_auth(self, token: object) -> Pairs:
+        """The header for a token that the client's token callable returned."""
+        return bearer(token, f"{type(self).__name__}: the token callable's result")
+
+    def _multicallable(self, channel: Any, rpc: Rpc[Any, Any]) -> Any:
+        """The channel's multicallable for ``rpc``, created once and cached."""
+        found = self._callables.get(rpc.path)
+        if found is None:
+            found = getattr(channel, rpc.kind)(
+                rpc.path,
+                request_serializer=serialize,
+                response_deserializer=rpc.response_type.FromString,
+            )
+            self._callables[rpc.path] = found
+        return found
+
+    def _closed_error(self) -> ValueError:
+        return ValueError(
+            f"{type(self).__name__}: the channel is closed, so no more calls can "
+            "be made with this client"
+        )
+
+
+def check_credentials(
+    credentials: grpc.ChannelCredentials | None, insecure: bool
+) -> None:
+    if insecure and credentials is not None:
+        raise ValueError("pass either credentials or insecure=True, not both")
+
+
+def pages_of(rpc: Rpc[Any, Any]) -> Pages:
+    if rpc.pages is None:
+        raise TypeError(f"{rpc.path} is not paginated")
+    return rpc.pages

@@ -1,0 +1,170 @@
+"""The base class of generated synchronous clients."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import grpc
+
+from .._shared.rpc import Metadata, RequestT, ResponseT, Rpc, Timeout
+from .._shared.status import from_rpc_error
+from .base import DEFAULT_TIMEOUT, BaseClient, ClientT, TokenSource
+from .base import check_credentials, pages_of
+from .pagers import Pager, check_max_items
+from .streams import RequestPump, ResponseStream
+
+__all__ = ["Client"]
+
+
+class Client(BaseClient):
+    """Calls the RPCs of one service over a :class:`grpc.Channel`.
+
+    Generated ``<Service>Client`` classes subclass this and add one method per
+    RPC. Every call gets a deadline (the call's ``timeout``, else the client's;
+    ``None`` means none), the client's metadata merged with the call's, and
+    the bearer token as ``authorization: Bearer <token>`` (unless the call's
+    metadata has its own ``authorization``, which then replaces it).
+
+    Args:
+        channel: The channel to call over; the client closes it only if it
+            created it (see :meth:`connect`).
+        timeout: Default seconds per call; ``None`` means no deadline.
+        metadata: Metadata sent with every call.
+        token: A bearer token, or a callable returning one, sent with every
+            call. It never appears in ``repr()`` or in an error message.
+    """
+
+    def __init__(
+        self,
+        channel: grpc.Channel,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        token: TokenSource = None,
+    ) -> None:
+        super().__init__(channel, timeout=timeout, metadata=metadata, token=token)
+
+    @classmethod
+    def connect(
+        cls: type[ClientT],
+        target: str,
+        *,
+        credentials: grpc.ChannelCredentials | None = None,
+        insecure: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        metadata: Metadata | None = None,
+        token: TokenSource = None,
+    ) -> ClientT:
+        """A client that owns a new channel to ``target``.
+
+        The channel uses TLS with the system's root certificates, unless
+        ``credentials`` are given or ``insecure=True`` asks for plaintext. It
+        carries the service's :attr:`SERVICE_CONFIG`, so calls that are safe to
+        repeat are retried on UNAVAILABLE. :meth:`close` closes it.
+        """
+        check_credentials(credentials, insecure)
+        client = cls(None, timeout=timeout, metadata=metadata, token=token)
+        client._channel = cls._open_channel(grpc, target, credentials, insecure)
+        client._owns_channel = True
+        return client
+
+    def close(self) -> None:
+        """Close the channel if this client created it; otherwise do nothing."""
+        if self._owns_channel and not self._closed:
+            self._closed = True
+            self._channel.close()
+
+    def __enter__(self: ClientT) -> ClientT:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _invoke(
+        self,
+        rpc: Rpc[Any, Any],
+        payload: Any,
+        timeout: Timeout,
+        metadata: Metadata | None,
+        pump: RequestPump[Any] | None = None,
+    ) -> Any:
+        """Make one call: its response, or its response iterator."""
+        auth = self._auth
+        if auth is None:
+            auth = self._fresh_auth(self._token())
+        seconds, merged = self._merge(timeout, metadata, auth)
+        try:
+            return self._multicallable(self._channel, rpc)(
+                payload, timeout=seconds, metadata=merged
+            )
+        except grpc.RpcError as exc:
+            if pump is None or pump.failure is None:
+                raise from_rpc_error(exc) from exc
+            failure = pump.failure
+        except ValueError as exc:  # grpc's "Cannot invoke RPC on closed channel!"
+            if not (self._closed or "closed" in str(exc)):
+                raise
+            raise self._closed_error() from exc
+        raise failure  # the caller's own exception, as it was raised
+
+    def _unary_unary(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        request: RequestT,
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> ResponseT:
+        rpc.warn_if_deprecated()
+        response: ResponseT = self._invoke(rpc, request, timeout, metadata)
+        return response
+
+    def _unary_stream(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        request: RequestT,
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> ResponseStream[ResponseT]:
+        rpc.warn_if_deprecated()
+        return ResponseStream(self._invoke(rpc, request, timeout, metadata))
+
+    def _stream_unary(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        requests: Iterable[RequestT],
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> ResponseT:
+        rpc.warn_if_deprecated()
+        pump = RequestPump(requests)
+        response: ResponseT = self._invoke(rpc, pump, timeout, metadata, pump)
+        return response
+
+    def _stream_stream(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        requests: Iterable[RequestT],
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> ResponseStream[ResponseT]:
+        rpc.warn_if_deprecated()
+        pump = RequestPump(requests)
+        return ResponseStream(self._invoke(rpc, pump, timeout, metadata, pump), pump)
+
+    def _paginate(
+        self,
+        rpc: Rpc[RequestT, ResponseT],
+        request: RequestT,
+        timeout: Timeout,
+        metadata: Metadata | None,
+        page_size: int | None,
+        max_items: int | None,
+    ) -> Pager[Any]:
+        rpc.warn_if_deprecated()
+        pages = pages_of(rpc)
+        check_max_items(max_items)
+
+        def fetch(page: Any) -> Any:
+            return self._invoke(rpc, page, timeout, metadata)
+
+        return Pager(fetch, pages, pages.first_request(request, page_size), max_items)
