@@ -40,7 +40,7 @@ SERVER = textwrap.dedent("""
     from etl.v1 import etl_pb2, etl_platform
 
     ITEMS = [etl_pb2.Pipeline(pipeline_id=f"p{i:05d}") for i in range(10_000)]
-    PAGINATOR = rt.Paginator(b"bench", default_page_size=100, max_page_size=1000)
+    PAGINATOR = rt.Paginator(b"bench-paging-key", default_page_size=100, max_page_size=1000)
 
     class Etl(etl_platform.EtlServiceServicer):
         def get_pipeline(self, request, context):

@@ -169,7 +169,7 @@ class AsyncConfig(config_platform.ConfigServiceAsyncServicer):
 
 
 class Etl(etl_platform.EtlServiceServicer):
-    paginator = Paginator(b"key")
+    paginator = Paginator(b"sixteen-byte-key")
 
     def list_pipelines(
         self, request: etl_pb2.ListPipelinesRequest, context: grpc.ServicerContext

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import inspect
 from typing import Any, AsyncIterable, Awaitable, Callable, Iterable, Union
 
 import grpc
@@ -115,7 +114,7 @@ class AsyncClient(BaseClient):
         auth = self._auth
         if auth is None:
             token = self._token()
-            if inspect.isawaitable(token):
+            if isinstance(token, Awaitable):
                 return token
             auth = self._fresh_auth(token)
         return self._merge(timeout, metadata, auth)

@@ -21,7 +21,6 @@ Failures are logged on the ``<runtime package>.server`` logger
 
 from __future__ import annotations
 
-import collections
 import logging
 from typing import Any, AsyncIterator, Callable, Iterable, Iterator, NoReturn
 
@@ -69,11 +68,17 @@ class AsyncServicer:
     """Base of generated asyncio servicers, served by ``grpc.aio.server()``."""
 
 
-class _Answer(
-    collections.namedtuple("_Answer", ("code", "details", "trailing_metadata")),
-    grpc.Status,
-):
+class _Answer(grpc.Status):
     """A status to end a call with."""
+
+    __slots__ = ("code", "details", "trailing_metadata")
+
+    def __init__(
+        self, code: grpc.StatusCode, details: str, trailing_metadata: tuple[()] = ()
+    ) -> None:
+        self.code = code
+        self.details = details
+        self.trailing_metadata = trailing_metadata
 
 
 def add_service(
@@ -140,7 +145,7 @@ def _outcome(rpc: Rpc[Any, Any], exc: Exception, context: Any) -> Any:
             _full_detail(exc),
             exc_info=exc,
         )
-        return _Answer(grpc.StatusCode.UNKNOWN, REMOTE_MESSAGE, ())
+        return _Answer(grpc.StatusCode.UNKNOWN, REMOTE_MESSAGE)
     if _is_abort(exc, context):
         return None
     return _internal(rpc, "unexpected exception")
@@ -149,7 +154,7 @@ def _outcome(rpc: Rpc[Any, Any], exc: Exception, context: Any) -> Any:
 def _internal(rpc: Rpc[Any, Any], what: str) -> grpc.Status:
     """Log the exception being handled; the INTERNAL status to answer."""
     logger.exception("%s: %s; answering INTERNAL", rpc.path, what)
-    return _Answer(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE, ())
+    return _Answer(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE)
 
 
 def _full_detail(error: PlatformError) -> str:

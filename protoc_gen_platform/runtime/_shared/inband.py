@@ -6,14 +6,16 @@ default pool, so contracts without it (a third party's) work unchanged.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import grpc
 from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.message import Message
 
 from .errors import InternalError, PlatformError, remote
-from .limits import BODY, Fitted, fit
+
+if TYPE_CHECKING:
+    from .limits import Fitted
 
 __all__ = [
     "ERROR_TYPE",
@@ -72,6 +74,8 @@ def to_error_message(error: PlatformError) -> Any:
     cls = error_class()
     if cls is None:
         return None
+    from .limits import BODY, fit  # servers, and PlatformError.error, only
+
     fitted = fit(error, BODY, lambda f: _message(cls, error, f).ByteSize())
     return _message(cls, error, fitted)
 

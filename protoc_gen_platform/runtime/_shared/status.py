@@ -14,7 +14,7 @@ exception of the status code; a detail that cannot be decoded is kept raw.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from google.protobuf import descriptor_pool, message_factory
@@ -22,7 +22,9 @@ from google.protobuf import descriptor_pool, message_factory
 from .errors import PlatformError, remote
 from .inband import ERROR_TYPE, code_of, error_class, from_error_message
 from .inband import timedelta_or_none
-from .limits import TRAILERS, Fitted, fit, percent_encoded_size
+
+if TYPE_CHECKING:
+    from .limits import Fitted
 
 __all__ = ["from_rpc_error", "to_grpc_status"]
 
@@ -48,6 +50,8 @@ def to_grpc_status(error: PlatformError) -> grpc.Status:
     Text is cut, and violations or metadata entries left out (each marked),
     only as far as the trailer budget needs.
     """
+    from .limits import TRAILERS, fit, percent_encoded_size  # servers only
+
     fitted = fit(error, TRAILERS, lambda f: _status(error, f).ByteSize())
     status = _status(error, fitted)
     if status.ByteSize() + percent_encoded_size(fitted.message) > TRAILERS.total:
