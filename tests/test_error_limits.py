@@ -107,6 +107,14 @@ def test_violations_and_metadata_past_the_budget_are_left_out_with_a_marker(
         error.field_violations[:kept]
         == HUGE["500 violations of CJK"]["field_violations"][:kept]
     )
+    status = m.rt._shared.status.to_grpc_status(
+        m.rt.InvalidArgumentError(**HUGE["huge metadata"])
+    )
+    metadata = m.rt.from_rpc_error(_FakeCall(status)).metadata
+    assert metadata["..."].endswith(
+        "metadata entries left out: the error was too large"
+    )
+    assert 0 < len(metadata) - 1 < 40
 
 
 class _FakeCall(grpc.RpcError):
@@ -283,6 +291,10 @@ def test_the_glues_own_failure_is_internal_and_logged(
         assert type(received) is m.rt.InternalError
         assert received.message == "internal error" and received.details == []
         assert "attempt" not in str(received) and "bad argument" not in str(received)
-        records = [r.getMessage() for r in caplog.records]
+        records = [
+            r.getMessage()
+            for r in caplog.records
+            if r.name == "platform_runtime.server"
+        ]
         assert any(logged in text for text in records), records
         caplog.clear()
