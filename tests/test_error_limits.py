@@ -143,7 +143,7 @@ def test_huge_errors_arrive_with_their_code_every_time(
     m: Modules, live: dict[str, Any], flavour: str, path: str, shape: str
 ) -> None:
     """grpc refuses oversized trailers at random, so each shape is sent 10 times."""
-    raised = m.rt.InvalidArgumentError(**HUGE[shape])
+    raised = m.rt.InvalidArgumentError(**HUGE[shape], in_band=path == "result")
     live["raiser"].error = raised
     for _ in range(10):
         received = call_failing(live, m, flavour, path)
@@ -201,6 +201,7 @@ def test_any_error_content_arrives_with_its_code(
         reason=reason,
         metadata=meta,
         field_violations=field_violations,
+        in_band=path == "result",
     )
     live["raiser"].error = raised
     received = call_failing(live, m, flavour, path)
@@ -224,6 +225,7 @@ def test_lone_surrogates_are_replaced_not_refused(
         reason="R\ud800",
         metadata={"k\udfff": "v\udc00"},
         field_violations=[("f\ud83d", "d")],
+        in_band=path == "result",
     )
     received = call_failing(live, m, flavour, path)
     assert type(received) is m.rt.NotFoundError
@@ -289,7 +291,8 @@ def test_the_glues_own_failure_is_internal_and_logged(
         live["raiser"].error = error
         received = call_failing(live, m, flavour, path)
         assert type(received) is m.rt.InternalError
-        assert received.message == "internal error" and received.details == []
+        assert received.message == "internal error" and received.request_id
+        assert [type(d).__name__ for d in received.details] == ["RequestInfo"]
         assert "attempt" not in str(received) and "bad argument" not in str(received)
         records = [
             r.getMessage()

@@ -9,6 +9,7 @@ import importlib
 import importlib.util
 import json
 import logging
+import re
 import os
 import subprocess
 import sys
@@ -127,10 +128,16 @@ def test_errors_round_trip_losslessly(
     m: Modules, live: dict[str, Any], flavour: str, path: str, spec: Any
 ) -> None:
     code, message, fields = spec
-    raised = m.rt.PlatformError.from_code(code, message, **fields)
+    in_band = path == "result"
+    raised = m.rt.PlatformError.from_code(code, message, in_band=in_band, **fields)
     live["raiser"].error = raised
     received = call_failing(live, m, flavour, path)
-    assert _fields(received) == _fields(raised)
+    assert _fields(received)[:-1] == _fields(raised)[:-1]
+    # The request ID is the servicer's, else the one of the call being served.
+    assert received.request_id == (fields["request_id"] or received.request_id)
+    assert re.fullmatch(r"[0-9a-f]{32}", received.request_id) or fields["request_id"]
+    assert raised.request_id == fields["request_id"]  # the raised error is untouched
+    assert received.in_band is in_band and received.remote
     assert received.error is not None
     assert received.error.reason == (fields["reason"] or "")
     assert received.error.code == code.value[0]
@@ -138,7 +145,7 @@ def test_errors_round_trip_losslessly(
         # Each piece travels once, in the standard detail that holds it.
         kinds = [type(d).__name__ for d in received.details]
         assert len(kinds) == len(set(kinds)) and "Error" not in kinds
-        assert ("RequestInfo" in kinds) == bool(fields["request_id"])
+        assert "RequestInfo" in kinds
         assert ("ErrorInfo" in kinds) == bool(
             fields["reason"] or fields["domain"] or fields["metadata"]
         )
@@ -314,7 +321,7 @@ def test_an_unexpected_exception_leaks_nothing(
     for error in failures:
         assert error.message == "internal error"
         assert "hunter2" not in repr(vars(error)) and "ValueError" not in str(error)
-        assert error.details == []
+        assert [type(d).__name__ for d in error.details] == ["RequestInfo"]
     logged = [r for r in caplog.records if "unexpected exception" in r.getMessage()]
     assert len(logged) == 3
     assert all(r.exc_info and "hunter2" in str(r.exc_info[1]) for r in logged)

@@ -5,11 +5,40 @@ This package is copied verbatim next to the generated modules (as
 imports only grpcio, grpcio-status and protobuf, and only relatively within
 itself, so it can be renamed or moved. Generated methods are a signature, a
 docstring and one call into this package.
+
+This module is its public face: every name a user needs is here, grouped by
+side. Its private modules (``_client``, ``_server``, ``_shared``) may change.
 """
 
+# What clients use: the client bases, streams, pagers, call options.
 from ._client.async_client import AnyIterable, AsyncClient
 from ._client.base import DEFAULT_TIMEOUT, AsyncTokenSource, TokenSource
+from ._client.pagers import AsyncPager, Pager, Pages
+from ._client.streams import AsyncResponseStream, ResponseStream
 from ._client.sync_client import Client
+
+# What servers use: servicer bases, registration, aborting, pagination.
+from ._server.aborting import abort, abort_async, to_status
+from ._server.glue import (
+    AsyncServicer,
+    Service,
+    Servicer,
+    add_service,
+    unimplemented,
+    unimplemented_async,
+    unimplemented_stream,
+)
+from ._server.paging import Page, Paginator
+
+# What both share: typed errors and their wire form, RPC descriptions, and
+# the call being served.
+from ._shared.context import (
+    REQUEST_ID_HEADER,
+    RequestIdFilter,
+    current_principal,
+    current_request_id,
+    time_remaining,
+)
 from ._shared.errors import (
     AbortedError,
     AlreadyExistsError,
@@ -29,24 +58,11 @@ from ._shared.errors import (
     UnimplementedError,
     UnknownError,
 )
-from ._client.pagers import AsyncPager, Pager, Pages
-from ._server.paging import Page, Paginator
-from ._shared.rpc import DEFAULT, Default, Metadata, Rpc, Timeout, retry_service_config
-from ._server.glue import (
-    AsyncServicer,
-    Servicer,
-    add_service,
-    unimplemented,
-    unimplemented_async,
-    unimplemented_stream,
-)
 from ._shared.inband import unwrap_result
+from ._shared.rpc import DEFAULT, Default, Metadata, Rpc, Timeout, retry_service_config
 from ._shared.status import from_rpc_error
-from ._client.streams import AsyncResponseStream, ResponseStream
 
 __all__ = [
-    "DEFAULT",
-    "DEFAULT_TIMEOUT",
     "AbortedError",
     "AlreadyExistsError",
     "AnyIterable",
@@ -57,6 +73,8 @@ __all__ = [
     "AsyncTokenSource",
     "CancelledError",
     "Client",
+    "DEFAULT",
+    "DEFAULT_TIMEOUT",
     "DataLossError",
     "DeadlineExceededError",
     "Default",
@@ -72,9 +90,12 @@ __all__ = [
     "Paginator",
     "PermissionDeniedError",
     "PlatformError",
+    "REQUEST_ID_HEADER",
+    "RequestIdFilter",
     "ResourceExhaustedError",
     "ResponseStream",
     "Rpc",
+    "Service",
     "Servicer",
     "Timeout",
     "TokenSource",
@@ -82,9 +103,15 @@ __all__ = [
     "UnavailableError",
     "UnimplementedError",
     "UnknownError",
+    "abort",
+    "abort_async",
     "add_service",
+    "current_principal",
+    "current_request_id",
     "from_rpc_error",
     "retry_service_config",
+    "time_remaining",
+    "to_status",
     "unimplemented",
     "unimplemented_async",
     "unimplemented_stream",

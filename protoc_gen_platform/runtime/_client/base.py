@@ -10,10 +10,12 @@ out as it was raised.
 
 from __future__ import annotations
 
+import time
 from typing import Any, Awaitable, Callable, ClassVar, TypeVar, Union
 
 import grpc
 
+from .._shared.context import REQUEST_ID_HEADER, served_now
 from .._shared.rpc import DEFAULT, Metadata, Rpc, Timeout, serialize, warn_deprecated
 from .metadata import AUTHORIZATION, Pairs, bearer, check_metadata, has_authorization
 from .pagers import Pages
@@ -104,15 +106,31 @@ class BaseClient:
     def _merge(
         self, timeout: Timeout, metadata: Metadata | None, auth: Pairs
     ) -> CallOptions:
-        """The deadline and metadata of one call. The call's own
-        ``authorization``, if it has one, replaces the client's."""
+        """The deadline and metadata of one call.
+
+        The call's own ``authorization``, if it has one, replaces the
+        client's. While a call is being served (see ``current_request_id``),
+        its request ID is sent on, unless the call sends its own, and the
+        deadline is at most what is left of the served call's, unless the
+        call passes its own ``timeout``.
+        """
+        served = served_now()
         seconds = self._timeout if timeout is DEFAULT else timeout
+        if served is not None:
+            if timeout is DEFAULT and served.deadline is not None:
+                left = max(0.0, served.deadline - time.monotonic())
+                seconds = left if seconds is None else min(seconds, left)
+            if not metadata or not _sets(metadata, REQUEST_ID_HEADER):
+                auth = auth + served.header
         if not metadata:
             return seconds, self._metadata + auth
         extra = check_metadata(metadata, "metadata")
         if has_authorization(extra):
             own = tuple(pair for pair in self._metadata if pair[0] != AUTHORIZATION)
-            return seconds, own + extra
+            return (
+                seconds,
+                own + tuple(p for p in auth if p[0] != AUTHORIZATION) + extra,
+            )
         return seconds, self._metadata + auth + extra
 
     def _fresh_auth(self, token: object) -> Pairs:
@@ -149,3 +167,7 @@ def pages_of(rpc: Rpc[Any, Any]) -> Pages:
     if rpc.pages is None:
         raise TypeError(f"{rpc.path} is not paginated")
     return rpc.pages
+
+
+def _sets(metadata: Metadata, key: str) -> bool:
+    return any(pair[0] == key for pair in metadata)

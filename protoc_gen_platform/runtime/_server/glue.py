@@ -2,39 +2,59 @@
 
 Registration wraps every servicer method so that:
 
+* the call is recorded as the one being served (see :mod:`.._shared.context`):
+  its request ID (the caller's ``x-request-id``, else a new one) is echoed in
+  the response headers and put into every error it answers with, and the
+  generated clients the servicer calls send it on within its deadline;
 * a :class:`PlatformError` the servicer raises becomes its status code with
-  rich details, or, for an RPC whose response is ``oneof result {success;
-  error}``, the response's ``error`` branch (the method itself returns the
-  success payload);
+  rich details, keeping trailing metadata the servicer set; on an RPC whose
+  response is ``oneof result {success; error}``, one raised with
+  ``in_band=True`` fills the response's ``error`` branch instead (the method
+  itself returns the success payload);
 * a *remote* error (one that a call made by the servicer raised, and that it
-  let escape) is not passed on: the caller gets UNKNOWN with a generic
-  message, and the server logs the error in full. ``error.forward()`` sends
-  one on deliberately (AIP-193);
+  let escape, a raw ``grpc.RpcError`` included) is not passed on: the caller
+  gets UNKNOWN with a generic message, and the server logs the error in full.
+  ``error.forward()`` sends one on deliberately (AIP-193);
 * any other exception, a failure to encode the error included, becomes
   INTERNAL with a generic message: it is logged here, and no text or
   traceback of it reaches the caller;
+* grpc's own signal that the call has ended (the client cancelled, the
+  deadline passed), raised from a request iterator, ends the handler quietly,
+  as it does in grpc's own servicers;
 * streams that fail midway keep the responses sent before the failure.
 
 Failures are logged on the ``<runtime package>.server`` logger
-(``platform_runtime.server`` unless the runtime was renamed or moved).
+(``platform_runtime.server`` unless the runtime was renamed or moved), each
+with the request ID the caller sees on its error.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
-from typing import Any, AsyncIterator, Callable, Iterable, Iterator, NoReturn
+from typing import (
+    Any,
+    AsyncIterator,
+    Callable,
+    ClassVar,
+    Iterator,
+    NoReturn,
+    Sequence,
+)
 
 import grpc
 
-from .._shared.errors import PlatformError
+from .._shared.context import Served, begin_served, end_served
+from .._shared.errors import InternalError, PlatformError, UnknownError
 from .._shared.inband import to_error_message
 from .._shared.rpc import Rpc, serialize
-from .._shared.status import to_grpc_status
+from .aborting import abort_async_with, abort_sync_with, to_status
 
 __all__ = [
     "AsyncServicer",
     "INTERNAL_MESSAGE",
     "REMOTE_MESSAGE",
+    "Service",
     "Servicer",
     "add_service",
     "logger",
@@ -60,34 +80,38 @@ _HANDLER_FACTORIES: dict[str, Callable[..., grpc.RpcMethodHandler[Any, Any]]] = 
 }
 
 
+class Service:
+    """A service as the generated code describes it: its full name, and each
+    RPC with the name of the servicer method that serves it."""
+
+    __slots__ = ("name", "methods")
+
+    def __init__(self, name: str, methods: Sequence[tuple[Rpc[Any, Any], str]]) -> None:
+        self.name = name
+        self.methods = tuple(methods)
+
+    def __repr__(self) -> str:
+        return f"Service({self.name!r})"
+
+
 class Servicer:
     """Base of generated synchronous servicers, served by ``grpc.server()``."""
+
+    SERVICE: ClassVar[Service]
+    """The service that the generated subclass serves."""
 
 
 class AsyncServicer:
     """Base of generated asyncio servicers, served by ``grpc.aio.server()``."""
 
-
-class _Answer(grpc.Status):
-    """A status to end a call with."""
-
-    __slots__ = ("code", "details", "trailing_metadata")
-
-    def __init__(
-        self, code: grpc.StatusCode, details: str, trailing_metadata: tuple[()] = ()
-    ) -> None:
-        self.code = code
-        self.details = details
-        self.trailing_metadata = trailing_metadata
+    SERVICE: ClassVar[Service]
+    """The service that the generated subclass serves."""
 
 
 def add_service(
-    server: grpc.Server | grpc.aio.Server,
-    servicer: Servicer | AsyncServicer,
-    service_name: str,
-    methods: Iterable[tuple[Rpc[Any, Any], Callable[..., Any]]],
+    server: grpc.Server | grpc.aio.Server, servicer: Servicer | AsyncServicer
 ) -> None:
-    """Register ``servicer``'s methods, given as ``(rpc, behaviour)`` pairs.
+    """Register ``servicer`` (a generated servicer's instance) with ``server``.
 
     A synchronous servicer can be served by ``grpc.server()`` or by
     ``grpc.aio.server()``; an asyncio servicer needs ``grpc.aio.server()``.
@@ -99,16 +123,38 @@ def add_service(
             "grpc.aio.server(), not grpc.server()"
         )
     wrap = _async_handler if is_async else _sync_handler
+    service = servicer.SERVICE
     handlers = {
         rpc.method_name: _HANDLER_FACTORIES[rpc.kind](
-            wrap(rpc, behaviour),
+            wrap(rpc, getattr(servicer, name)),
             request_deserializer=rpc.request_type.FromString,
             response_serializer=serialize,
         )
-        for rpc, behaviour in methods
+        for rpc, name in service.methods
     }
-    generic = grpc.method_handlers_generic_handler(service_name, handlers)
+    generic = grpc.method_handlers_generic_handler(service.name, handlers)
     server.add_generic_rpc_handlers((generic,))
+
+
+class _ServicerContext:
+    """The context a servicer method gets: grpc's own, except that the
+    headers it sends also carry the request ID."""
+
+    __slots__ = ("_context", "_served")
+
+    def __init__(self, context: Any, served: Served) -> None:
+        self._context = context
+        self._served = served
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def send_initial_metadata(self, metadata: Any) -> Any:
+        """grpc's, with the ``x-request-id`` header added."""
+        self._served.headers_sent = True
+        return self._context.send_initial_metadata(
+            tuple(metadata) + self._served.header
+        )
 
 
 def _is_abort(exc: BaseException, context: Any) -> bool:
@@ -124,37 +170,55 @@ def _is_abort(exc: BaseException, context: Any) -> bool:
     )
 
 
-def _outcome(rpc: Rpc[Any, Any], exc: Exception, context: Any) -> Any:
+def _call_ended(exc: Exception, context: Any) -> bool:
+    """True for grpc's own signal, from a request iterator, that the call is
+    over (client cancelled, deadline passed, channel closed)."""
+    is_active = getattr(context, "is_active", None)
+    return (
+        isinstance(exc, grpc.RpcError)
+        and not isinstance(exc, PlatformError)
+        and callable(is_active)
+        and not is_active()
+    )
+
+
+def _outcome(rpc: Rpc[Any, Any], exc: Exception, context: Any, served: Served) -> Any:
     """What ends a call whose servicer raised ``exc``: a response to return
-    (an in-band error), a grpc.Status to abort with, or None when ``exc`` is
-    grpc's own signal that the servicer aborted the call."""
+    (an in-band error), a grpc.Status to abort with, or None to let ``exc``
+    propagate (grpc's own signals)."""
     if isinstance(exc, PlatformError) and not exc.remote:
+        if exc.request_id is None:  # a copy: the servicer may raise one twice
+            exc = copy.copy(exc)
+            exc.request_id = served.request_id
         try:
-            message = to_error_message(exc) if rpc.result else None
+            message = to_error_message(exc) if rpc.result and exc.in_band else None
             if message is not None:
                 return rpc.response_type(error=message)
-            return to_grpc_status(exc)
+            return to_status(exc)
         except Exception:
-            return _internal(rpc, f"cannot encode the {type(exc).__name__} raised")
-    if isinstance(exc, PlatformError):
+            return _internal(rpc, served, f"cannot encode the {type(exc).__name__}")
+    if _is_abort(exc, context) or _call_ended(exc, context):
+        return None
+    if isinstance(exc, (PlatformError, grpc.RpcError)):
         logger.error(
-            "%s: the servicer let a remote error escape; answering UNKNOWN "
-            "(raise error.forward() to send it on): %s %s",
+            "%s [request %s]: the servicer let a remote error escape; answering "
+            "UNKNOWN (raise error.forward() to send it on): %s %s",
             rpc.path,
+            served.request_id,
             exc,
-            _full_detail(exc),
+            _full_detail(exc) if isinstance(exc, PlatformError) else "",
             exc_info=exc,
         )
-        return _Answer(grpc.StatusCode.UNKNOWN, REMOTE_MESSAGE)
-    if _is_abort(exc, context):
-        return None
-    return _internal(rpc, "unexpected exception")
+        return to_status(UnknownError(REMOTE_MESSAGE, request_id=served.request_id))
+    return _internal(rpc, served, "unexpected exception")
 
 
-def _internal(rpc: Rpc[Any, Any], what: str) -> grpc.Status:
+def _internal(rpc: Rpc[Any, Any], served: Served, what: str) -> grpc.Status:
     """Log the exception being handled; the INTERNAL status to answer."""
-    logger.exception("%s: %s; answering INTERNAL", rpc.path, what)
-    return _Answer(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE)
+    logger.exception(
+        "%s [request %s]: %s; answering INTERNAL", rpc.path, served.request_id, what
+    )
+    return to_status(InternalError(INTERNAL_MESSAGE, request_id=served.request_id))
 
 
 def _full_detail(error: PlatformError) -> str:
@@ -169,28 +233,29 @@ def _full_detail(error: PlatformError) -> str:
     )
 
 
-def _abort_sync(context: grpc.ServicerContext, status: grpc.Status) -> NoReturn:
-    """``context.abort_with_status``, also where a context lacks it (a sync
-    servicer on ``grpc.aio.server()`` gets one without)."""
-    if hasattr(context, "abort_with_status"):
-        context.abort_with_status(status)
-    context.set_trailing_metadata(status.trailing_metadata)
-    context.abort(status.code, status.details)
-
-
 def _wrap_result(rpc: Rpc[Any, Any], payload: Any) -> Any:
     return rpc.response_type(**{rpc.result[1]: payload}) if rpc.result else payload
+
+
+def _send_headers(context: Any, served: Served) -> Any:
+    """Send the headers with the request ID, unless they went out already.
+    Returns what grpc returns: an awaitable on an asyncio context."""
+    if served.headers_sent:
+        return None
+    served.headers_sent = True
+    return context.send_initial_metadata(served.header)
 
 
 def _sync_handler(
     rpc: Rpc[Any, Any], behaviour: Callable[..., Any]
 ) -> Callable[..., Any]:
-    def fail(context: grpc.ServicerContext, exc: Exception) -> Any:
-        outcome = _outcome(rpc, exc, context)
+    def fail(context: grpc.ServicerContext, served: Served, exc: Exception) -> Any:
+        outcome = _outcome(rpc, exc, context, served)
         if outcome is None:
             raise exc
+        _send_headers(context, served)
         if isinstance(outcome, grpc.Status):
-            _abort_sync(context, outcome)
+            abort_sync_with(context, outcome)
         return outcome
 
     if rpc.kind.endswith("_stream"):
@@ -198,18 +263,31 @@ def _sync_handler(
         def stream_handler(
             request: Any, context: grpc.ServicerContext
         ) -> Iterator[Any]:
+            served, token = begin_served(context)
             try:
-                yield from behaviour(request, context)
+                for response in behaviour(request, _ServicerContext(context, served)):
+                    _send_headers(context, served)
+                    yield response
+                _send_headers(context, served)
             except Exception as exc:
-                fail(context, exc)
+                fail(context, served, exc)
+            finally:
+                end_served(token)
 
         return stream_handler
 
     def handler(request: Any, context: grpc.ServicerContext) -> Any:
+        served, token = begin_served(context)
         try:
-            return _wrap_result(rpc, behaviour(request, context))
+            response = _wrap_result(
+                rpc, behaviour(request, _ServicerContext(context, served))
+            )
+            _send_headers(context, served)
+            return response
         except Exception as exc:
-            return fail(context, exc)
+            return fail(context, served, exc)
+        finally:
+            end_served(token)
 
     return handler
 
@@ -217,14 +295,15 @@ def _sync_handler(
 def _async_handler(
     rpc: Rpc[Any, Any], behaviour: Callable[..., Any]
 ) -> Callable[..., Any]:
-    async def fail(context: grpc.aio.ServicerContext[Any, Any], exc: Exception) -> Any:
-        outcome = _outcome(rpc, exc, context)
+    async def fail(
+        context: grpc.aio.ServicerContext[Any, Any], served: Served, exc: Exception
+    ) -> Any:
+        outcome = _outcome(rpc, exc, context, served)
         if outcome is None:
             raise exc
+        await _send_headers_async(context, served)
         if isinstance(outcome, grpc.Status):
-            await context.abort(
-                outcome.code, outcome.details, outcome.trailing_metadata
-            )
+            await abort_async_with(context, outcome)
         return outcome
 
     if rpc.kind.endswith("_stream"):
@@ -233,21 +312,41 @@ def _async_handler(
         async def stream_handler(
             request: Any, context: grpc.aio.ServicerContext[Any, Any]
         ) -> AsyncIterator[Any]:
+            served, token = begin_served(context)
             try:
-                async for response in behaviour(request, context):
+                async for response in behaviour(
+                    request, _ServicerContext(context, served)
+                ):
+                    await _send_headers_async(context, served)
                     yield response
+                await _send_headers_async(context, served)
             except Exception as exc:
-                await fail(context, exc)
+                await fail(context, served, exc)
+            finally:
+                end_served(token)
 
         return stream_handler
 
     async def handler(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        served, token = begin_served(context)
         try:
-            return _wrap_result(rpc, await behaviour(request, context))
+            response = _wrap_result(
+                rpc, await behaviour(request, _ServicerContext(context, served))
+            )
+            await _send_headers_async(context, served)
+            return response
         except Exception as exc:
-            return await fail(context, exc)
+            return await fail(context, served, exc)
+        finally:
+            end_served(token)
 
     return handler
+
+
+async def _send_headers_async(context: Any, served: Served) -> None:
+    sending = _send_headers(context, served)
+    if sending is not None:
+        await sending
 
 
 def _message(rpc: Rpc[Any, Any]) -> str:

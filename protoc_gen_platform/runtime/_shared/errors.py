@@ -50,6 +50,10 @@ class PlatformError(Exception):
         field_violations: ``(field, description)`` pairs for bad requests.
         retry_delay: How long to wait before retrying, or None.
         request_id: The id of the failed request, if the server sent one.
+        in_band: Whether the error travels in the ``error`` branch of a
+            ``oneof result`` response rather than as a status. A servicer
+            asks for that with ``in_band=True`` (on other RPCs it has no
+            effect); on a client it says which way the error came.
         remote: True when the error came from a call this process made (a
             generated client, stream or pager raised it, or
             :func:`from_rpc_error` built it). A servicer never passes a
@@ -72,6 +76,7 @@ class PlatformError(Exception):
         field_violations: Sequence[tuple[str, str]] | None = None,
         retry_delay: datetime.timedelta | None = None,
         request_id: str | None = None,
+        in_band: bool = False,
     ) -> None:
         super().__init__(_text("message", message))
         self.message = message
@@ -81,6 +86,7 @@ class PlatformError(Exception):
         self.field_violations: list[tuple[str, str]] = _violations(field_violations)
         self.retry_delay = _retry_delay(retry_delay)
         self.request_id = _optional_text("request_id", request_id)
+        self.in_band = bool(in_band)
         self.remote = False
         self.details: list[Any] = []
         self._error: Any = None
@@ -96,6 +102,7 @@ class PlatformError(Exception):
         field_violations: Sequence[tuple[str, str]] | None = None,
         retry_delay: datetime.timedelta | None = None,
         request_id: str | None = None,
+        in_band: bool = False,
     ) -> PlatformError:
         """The exception of the subclass for ``code`` (which must not be OK)."""
         cls = _BY_CODE.get(code)
@@ -109,6 +116,7 @@ class PlatformError(Exception):
             field_violations=field_violations,
             retry_delay=retry_delay,
             request_id=request_id,
+            in_band=in_band,
         )
 
     @property
@@ -145,6 +153,7 @@ class PlatformError(Exception):
             field_violations=self.field_violations,
             retry_delay=self.retry_delay,
             request_id=self.request_id,
+            in_band=self.in_band,
         )
         copy.__cause__ = self
         return copy

@@ -114,6 +114,7 @@ def from_error_message(message: Any) -> PlatformError:
     if message.HasField("retry_delay"):
         error.retry_delay = timedelta_or_none(message.retry_delay)
     error.request_id = message.request_id or None
+    error.in_band = True
     error.error = message
     return error
 

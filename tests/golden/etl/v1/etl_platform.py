@@ -474,6 +474,22 @@ class EtlServiceServicer(_rt.Servicer):
     the methods you serve. A method left as is answers UNIMPLEMENTED.
     """
 
+    SERVICE = _rt.Service(
+        "platform.etl.v1.EtlService",
+        [
+            (_CREATE_PIPELINE, "create_pipeline"),
+            (_GET_PIPELINE, "get_pipeline"),
+            (_LIST_PIPELINES, "list_pipelines"),
+            (_UPDATE_PIPELINE, "update_pipeline"),
+            (_DELETE_PIPELINE, "delete_pipeline"),
+            (_TRIGGER_RUN, "trigger_run"),
+            (_GET_RUN, "get_run"),
+            (_LIST_RUNS, "list_runs"),
+            (_CANCEL_RUN, "cancel_run"),
+            (_STREAM_RUN_EVENTS, "stream_run_events"),
+        ],
+    )
+
     def create_pipeline(
         self,
         request: etl_pb2.CreatePipelineRequest,
@@ -615,6 +631,8 @@ class EtlServiceAsyncServicer(_rt.AsyncServicer):
     with coroutines (async generators for streaming responses). A method
     left as is answers UNIMPLEMENTED.
     """
+
+    SERVICE = EtlServiceServicer.SERVICE
 
     async def create_pipeline(
         self,
@@ -772,20 +790,4 @@ def add_EtlServiceServicer_to_server(
     A synchronous servicer runs on ``grpc.server()`` or ``grpc.aio.server()``;
     an asyncio servicer needs ``grpc.aio.server()``.
     """
-    _rt.add_service(
-        server,
-        servicer,
-        "platform.etl.v1.EtlService",
-        [
-            (_CREATE_PIPELINE, servicer.create_pipeline),
-            (_GET_PIPELINE, servicer.get_pipeline),
-            (_LIST_PIPELINES, servicer.list_pipelines),
-            (_UPDATE_PIPELINE, servicer.update_pipeline),
-            (_DELETE_PIPELINE, servicer.delete_pipeline),
-            (_TRIGGER_RUN, servicer.trigger_run),
-            (_GET_RUN, servicer.get_run),
-            (_LIST_RUNS, servicer.list_runs),
-            (_CANCEL_RUN, servicer.cancel_run),
-            (_STREAM_RUN_EVENTS, servicer.stream_run_events),
-        ],
-    )
+    _rt.add_service(server, servicer)

@@ -1,0 +1,68 @@
+"""Ending a call with a PlatformError, for the glue and for hand-written code.
+
+Interceptors and handlers that are not generated end calls the way the
+generated glue does through :func:`abort`, :func:`abort_async` and
+:func:`to_status`, never through private modules. Trailing metadata that the
+servicer set before failing is kept beside the status details.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+import grpc
+
+from .._shared.errors import PlatformError
+from .._shared.status import to_grpc_status
+
+__all__ = ["Answer", "abort", "abort_async", "abort_sync_with", "to_status"]
+
+
+class Answer(grpc.Status):
+    """A status to end a call with: a code, its message and no details."""
+
+    def __init__(self, code: grpc.StatusCode, details: str) -> None:
+        self.code = code
+        self.details = details
+        self.trailing_metadata = ()
+
+
+def to_status(error: PlatformError) -> grpc.Status:
+    """The ``grpc.Status`` that carries ``error``: its code, message and rich
+    details (``ErrorInfo``, ``BadRequest``, ``RetryInfo``, ``RequestInfo``),
+    within the trailer budget."""
+    return to_grpc_status(error)
+
+
+def _trailers(context: Any, status: grpc.Status) -> tuple[Any, ...]:
+    """The servicer's own trailing metadata, then the status's."""
+    own = getattr(context, "trailing_metadata", None)
+    kept = tuple((own() if callable(own) else None) or ())
+    return kept + tuple(status.trailing_metadata or ())
+
+
+def abort_sync_with(context: grpc.ServicerContext, status: grpc.Status) -> NoReturn:
+    """End a call of a synchronous servicer with ``status``."""
+    context.set_trailing_metadata(_trailers(context, status))
+    context.abort(status.code, status.details)
+    raise AssertionError("unreachable: grpc's abort raises")  # pragma: no cover
+
+
+async def abort_async_with(
+    context: grpc.aio.ServicerContext[Any, Any], status: grpc.Status
+) -> NoReturn:
+    """End a call of an asyncio servicer with ``status``."""
+    await context.abort(status.code, status.details, _trailers(context, status))
+
+
+def abort(context: grpc.ServicerContext, error: PlatformError) -> NoReturn:
+    """End the call being served with ``error``, as the generated glue sends
+    it. For synchronous handlers; see :func:`abort_async` for asyncio ones."""
+    abort_sync_with(context, to_status(error))
+
+
+async def abort_async(
+    context: grpc.aio.ServicerContext[Any, Any], error: PlatformError
+) -> NoReturn:
+    """The asyncio twin of :func:`abort`."""
+    await abort_async_with(context, to_status(error))

@@ -1,0 +1,160 @@
+"""The call being served: its request ID, its deadline and its principal.
+
+The servicer glue (and the auth interceptor, when there is one) records the
+call a servicer is serving in a context variable. From there:
+
+* servicer code reads it: :func:`current_request_id`, :func:`time_remaining`,
+  :func:`current_principal`;
+* generated clients called while serving it send its request ID on, and keep
+  within its deadline;
+* :class:`RequestIdFilter` puts the request ID into log records.
+
+Context variables follow the thread or asyncio task that serves the call, so
+calls made from other threads (a thread pool of the servicer's own) do not
+see it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+from typing import Any, TypeVar
+
+__all__ = [
+    "REQUEST_ID_HEADER",
+    "RequestIdFilter",
+    "Served",
+    "begin_served",
+    "current_principal",
+    "current_request_id",
+    "end_served",
+    "served_now",
+    "time_remaining",
+]
+
+REQUEST_ID_HEADER = "x-request-id"
+"""The metadata key that carries a call's request ID, both ways."""
+
+_VALID_ID = re.compile(r"[!-~]{1,128}")  # printable ASCII, no spaces
+_PrincipalT = TypeVar("_PrincipalT")
+
+
+class Served:
+    """One call being served (internal): what the runtime knows of it."""
+
+    __slots__ = ("context", "request_id", "deadline", "principal", "headers_sent")
+
+    def __init__(self, context: Any, request_id: str, deadline: float | None) -> None:
+        self.context = context
+        self.request_id = request_id
+        self.deadline = deadline  # time.monotonic() at which the call expires
+        self.principal: object = None
+        self.headers_sent = False
+
+    @property
+    def header(self) -> tuple[tuple[str, str]]:
+        """The response header that echoes the request ID."""
+        return ((REQUEST_ID_HEADER, self.request_id),)
+
+
+_SERVED: contextvars.ContextVar[Served | None] = contextvars.ContextVar(
+    "platform_served", default=None
+)
+
+
+def served_now() -> Served | None:
+    """The call being served by this thread or task, if any."""
+    return _SERVED.get()
+
+
+def begin_served(context: Any) -> tuple[Served, contextvars.Token[Any] | None]:
+    """Record the call that ``context`` belongs to as the one being served.
+
+    Returns it and the token that :func:`end_served` needs; when the call was
+    already recorded (by the auth interceptor, before the glue), returns it
+    with no token. The request ID is the caller's ``x-request-id`` when it is
+    printable ASCII of at most 128 characters, else a new UUID.
+    """
+    current = _SERVED.get()
+    if current is not None and current.context is context:
+        return current, None
+    request_id = None
+    for key, value in context.invocation_metadata() or ():
+        if (
+            key == REQUEST_ID_HEADER
+            and isinstance(value, str)
+            and _VALID_ID.fullmatch(value)
+        ):
+            request_id = value
+            break
+    remaining = context.time_remaining()
+    served = Served(
+        context,
+        request_id or uuid.uuid4().hex,
+        None if remaining is None else time.monotonic() + remaining,
+    )
+    return served, _SERVED.set(served)
+
+
+def end_served(token: contextvars.Token[Any] | None) -> None:
+    """Forget the call recorded by the :func:`begin_served` that gave ``token``."""
+    if token is not None:
+        _SERVED.reset(token)
+
+
+def current_request_id() -> str | None:
+    """The request ID of the call being served, or None outside one.
+
+    It is the caller's ``x-request-id``, or one minted for the call; the
+    response headers echo it, errors carry it, and the calls that generated
+    clients make while serving it send it on.
+    """
+    served = _SERVED.get()
+    return None if served is None else served.request_id
+
+
+def time_remaining() -> float | None:
+    """Seconds left before the deadline of the call being served; None when it
+    has none, or outside a call."""
+    served = _SERVED.get()
+    if served is None or served.deadline is None:
+        return None
+    return max(0.0, served.deadline - time.monotonic())
+
+
+def current_principal(kind: type[_PrincipalT]) -> _PrincipalT:
+    """The principal that the auth interceptor validated for the call being
+    served, checked to be a ``kind``.
+
+    Raises LookupError outside a call, or when the call was not authenticated
+    (no interceptor, or an exempt method); TypeError when the validator gave
+    a principal of another type.
+    """
+    served = _SERVED.get()
+    if served is None or served.principal is None:
+        raise LookupError(
+            "no authenticated principal: not serving a call, or the call's "
+            "method is exempt from authentication"
+        )
+    if not isinstance(served.principal, kind):
+        raise TypeError(
+            f"the principal is a {type(served.principal).__name__}, not a "
+            f"{kind.__name__}"
+        )
+    return served.principal
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` to every log record: the call's, or ``-``.
+
+    Attach it to a handler and use ``%(request_id)s`` in its format::
+
+        handler.addFilter(RequestIdFilter())
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id() or "-"
+        return True
