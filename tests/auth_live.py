@@ -28,6 +28,8 @@ class Modules:
         self.errors_pb2 = importlib.import_module("common.errors_pb2")
         self.etl_pb2 = importlib.import_module("etl.v1.etl_pb2")
         self.etl = importlib.import_module("etl.v1.etl_platform")
+        self.bronze_pb2 = importlib.import_module("data.v1.bronze_pb2")
+        self.bronze = importlib.import_module("data.v1.bronze_platform")
 
 
 @pytest.fixture(scope="module")

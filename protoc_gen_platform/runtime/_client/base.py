@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, ClassVar, TypeVar, Union
 import grpc
 
 from .._shared.context import REQUEST_ID_HEADER, served_now
+from .._shared.errors import DeadlineExceededError, remote
 from .._shared.rpc import DEFAULT, Metadata, Rpc, Timeout, serialize, warn_deprecated
 from .metadata import AUTHORIZATION, Pairs, bearer, check_metadata, has_authorization
 from .pagers import Pages
@@ -112,13 +113,20 @@ class BaseClient:
         client's. While a call is being served (see ``current_request_id``),
         its request ID is sent on, unless the call sends its own, and the
         deadline is at most what is left of the served call's, unless the
-        call passes its own ``timeout``.
+        call passes its own ``timeout``; when none is left, the call fails
+        with DeadlineExceededError before it is sent.
         """
         served = served_now()
         seconds = self._timeout if timeout is DEFAULT else timeout
         if served is not None:
             if timeout is DEFAULT and served.deadline is not None:
-                left = max(0.0, served.deadline - time.monotonic())
+                left = served.deadline - time.monotonic()
+                if left <= 0:  # grpc may still deliver a call with no time left
+                    raise remote(
+                        DeadlineExceededError(
+                            "the deadline of the call being served has passed"
+                        )
+                    )
                 seconds = left if seconds is None else min(seconds, left)
             if not metadata or not _sets(metadata, REQUEST_ID_HEADER):
                 auth = auth + served.header

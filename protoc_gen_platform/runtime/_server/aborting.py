@@ -8,14 +8,23 @@ servicer set before failing is kept beside the status details.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Union
 
 import grpc
 
 from .._shared.errors import PlatformError
 from .._shared.status import to_grpc_status
 
-__all__ = ["Answer", "abort", "abort_async", "abort_sync_with", "to_status"]
+__all__ = [
+    "Answer",
+    "abort",
+    "abort_async",
+    "abort_async_with",
+    "abort_sync_with",
+    "to_status",
+]
+
+Pairs = tuple[tuple[str, Union[str, bytes]], ...]
 
 
 class Answer(grpc.Status):
@@ -34,25 +43,30 @@ def to_status(error: PlatformError) -> grpc.Status:
     return to_grpc_status(error)
 
 
-def _trailers(context: Any, status: grpc.Status) -> tuple[Any, ...]:
-    """The servicer's own trailing metadata, then the status's."""
+def _trailers(context: Any, status: grpc.Status, extra: Pairs) -> Pairs:
+    """The servicer's own trailing metadata, then the status's, then ``extra``."""
     own = getattr(context, "trailing_metadata", None)
     kept = tuple((own() if callable(own) else None) or ())
-    return kept + tuple(status.trailing_metadata or ())
+    return kept + tuple(status.trailing_metadata or ()) + extra
 
 
-def abort_sync_with(context: grpc.ServicerContext, status: grpc.Status) -> NoReturn:
-    """End a call of a synchronous servicer with ``status``."""
-    context.set_trailing_metadata(_trailers(context, status))
+def abort_sync_with(
+    context: grpc.ServicerContext, status: grpc.Status, extra: Pairs = ()
+) -> NoReturn:
+    """End a call of a synchronous servicer with ``status``, adding ``extra``
+    to the trailing metadata."""
+    context.set_trailing_metadata(_trailers(context, status, extra))
     context.abort(status.code, status.details)
     raise AssertionError("unreachable: grpc's abort raises")  # pragma: no cover
 
 
 async def abort_async_with(
-    context: grpc.aio.ServicerContext[Any, Any], status: grpc.Status
+    context: grpc.aio.ServicerContext[Any, Any],
+    status: grpc.Status,
+    extra: Pairs = (),
 ) -> NoReturn:
-    """End a call of an asyncio servicer with ``status``."""
-    await context.abort(status.code, status.details, _trailers(context, status))
+    """The asyncio twin of :func:`abort_sync_with`."""
+    await context.abort(status.code, status.details, _trailers(context, status, extra))
 
 
 def abort(context: grpc.ServicerContext, error: PlatformError) -> NoReturn:

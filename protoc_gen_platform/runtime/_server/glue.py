@@ -4,8 +4,10 @@ Registration wraps every servicer method so that:
 
 * the call is recorded as the one being served (see :mod:`.._shared.context`):
   its request ID (the caller's ``x-request-id``, else a new one) is echoed in
-  the response headers and put into every error it answers with, and the
-  generated clients the servicer calls send it on within its deadline;
+  the response headers (in the trailers of a call that fails before sending
+  any, since headers would commit it and stop grpc's retries) and put into
+  every error it answers with, and the generated clients the servicer calls
+  send it on within its deadline;
 * a :class:`PlatformError` the servicer raises becomes its status code with
   rich details, keeping trailing metadata the servicer set; on an RPC whose
   response is ``oneof result {success; error}``, one raised with
@@ -237,6 +239,13 @@ def _wrap_result(rpc: Rpc[Any, Any], payload: Any) -> Any:
     return rpc.response_type(**{rpc.result[1]: payload}) if rpc.result else payload
 
 
+def _unsent_header(served: Served) -> tuple[tuple[str, str], ...]:
+    """The request ID for the trailers of a failed call, when no headers went
+    out: sending headers first would commit the call, and grpc's retry
+    policy never retries a committed call."""
+    return () if served.headers_sent else served.header
+
+
 def _send_headers(context: Any, served: Served) -> Any:
     """Send the headers with the request ID, unless they went out already.
     Returns what grpc returns: an awaitable on an asyncio context."""
@@ -253,9 +262,9 @@ def _sync_handler(
         outcome = _outcome(rpc, exc, context, served)
         if outcome is None:
             raise exc
-        _send_headers(context, served)
         if isinstance(outcome, grpc.Status):
-            abort_sync_with(context, outcome)
+            abort_sync_with(context, outcome, _unsent_header(served))
+        _send_headers(context, served)
         return outcome
 
     if rpc.kind.endswith("_stream"):
@@ -301,9 +310,9 @@ def _async_handler(
         outcome = _outcome(rpc, exc, context, served)
         if outcome is None:
             raise exc
-        await _send_headers_async(context, served)
         if isinstance(outcome, grpc.Status):
-            await abort_async_with(context, outcome)
+            await abort_async_with(context, outcome, _unsent_header(served))
+        await _send_headers_async(context, served)
         return outcome
 
     if rpc.kind.endswith("_stream"):
