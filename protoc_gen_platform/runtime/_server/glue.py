@@ -32,8 +32,6 @@ with the request ID the caller sees on its error.
 
 from __future__ import annotations
 
-import copy
-import logging
 from typing import (
     Any,
     AsyncIterator,
@@ -47,32 +45,21 @@ from typing import (
 import grpc
 
 from .._shared.context import Served, begin_served, end_served
-from .._shared.errors import InternalError, PlatformError, UnknownError
+from .._shared.errors import PlatformError
 from .._shared.inband import to_error_message
 from .._shared.rpc import Rpc, serialize
-from .aborting import abort_async_with, abort_sync_with, to_status
+from .aborting import abort_async_with, abort_sync_with
+from .failures import failure_status, internal, unsent_header, with_request_id
 
 __all__ = [
     "AsyncServicer",
-    "INTERNAL_MESSAGE",
-    "REMOTE_MESSAGE",
     "Service",
     "Servicer",
     "add_service",
-    "logger",
     "unimplemented",
     "unimplemented_async",
     "unimplemented_stream",
 ]
-
-logger = logging.getLogger(__package__.rpartition(".")[0] + ".server")
-"""Where the glue logs the failures it does not send to the caller."""
-
-INTERNAL_MESSAGE = "internal error"
-"""What the caller is told about an unexpected exception in a servicer."""
-
-REMOTE_MESSAGE = "a dependency of this service failed"
-"""What the caller is told about a remote error the servicer let escape."""
 
 _HANDLER_FACTORIES: dict[str, Callable[..., grpc.RpcMethodHandler[Any, Any]]] = {
     "unary_unary": grpc.unary_unary_rpc_method_handler,
@@ -159,91 +146,22 @@ class _ServicerContext:
         )
 
 
-def _is_abort(exc: BaseException, context: Any) -> bool:
-    """True for the exception grpc raises when the servicer aborts the call."""
-    if isinstance(exc, grpc.aio.AbortError):
-        return True
-    code = getattr(context, "code", None)
-    return (
-        type(exc) is Exception
-        and not exc.args
-        and callable(code)
-        and code() is not None
-    )
-
-
-def _call_ended(exc: Exception, context: Any) -> bool:
-    """True for grpc's own signal, from a request iterator, that the call is
-    over (client cancelled, deadline passed, channel closed)."""
-    is_active = getattr(context, "is_active", None)
-    return (
-        isinstance(exc, grpc.RpcError)
-        and not isinstance(exc, PlatformError)
-        and callable(is_active)
-        and not is_active()
-    )
-
-
 def _outcome(rpc: Rpc[Any, Any], exc: Exception, context: Any, served: Served) -> Any:
     """What ends a call whose servicer raised ``exc``: a response to return
     (an in-band error), a grpc.Status to abort with, or None to let ``exc``
     propagate (grpc's own signals)."""
-    if isinstance(exc, PlatformError) and not exc.remote:
-        if exc.request_id is None:  # a copy: the servicer may raise one twice
-            exc = copy.copy(exc)
-            exc.request_id = served.request_id
+    if rpc.result and isinstance(exc, PlatformError) and exc.in_band and not exc.remote:
         try:
-            message = to_error_message(exc) if rpc.result and exc.in_band else None
-            if message is not None:
-                return rpc.response_type(error=message)
-            return to_status(exc)
+            message = to_error_message(with_request_id(exc, served))
         except Exception:
-            return _internal(rpc, served, f"cannot encode the {type(exc).__name__}")
-    if _is_abort(exc, context) or _call_ended(exc, context):
-        return None
-    if isinstance(exc, (PlatformError, grpc.RpcError)):
-        logger.error(
-            "%s [request %s]: the servicer let a remote error escape; answering "
-            "UNKNOWN (raise error.forward() to send it on): %s %s",
-            rpc.path,
-            served.request_id,
-            exc,
-            _full_detail(exc) if isinstance(exc, PlatformError) else "",
-            exc_info=exc,
-        )
-        return to_status(UnknownError(REMOTE_MESSAGE, request_id=served.request_id))
-    return _internal(rpc, served, "unexpected exception")
-
-
-def _internal(rpc: Rpc[Any, Any], served: Served, what: str) -> grpc.Status:
-    """Log the exception being handled; the INTERNAL status to answer."""
-    logger.exception(
-        "%s [request %s]: %s; answering INTERNAL", rpc.path, served.request_id, what
-    )
-    return to_status(InternalError(INTERNAL_MESSAGE, request_id=served.request_id))
-
-
-def _full_detail(error: PlatformError) -> str:
-    return repr(
-        {
-            "domain": error.domain,
-            "metadata": error.metadata,
-            "field_violations": error.field_violations,
-            "retry_delay": error.retry_delay,
-            "request_id": error.request_id,
-        }
-    )
+            return internal(rpc.path, served, f"cannot encode the {type(exc).__name__}")
+        if message is not None:
+            return rpc.response_type(error=message)
+    return failure_status(rpc.path, exc, context, served)
 
 
 def _wrap_result(rpc: Rpc[Any, Any], payload: Any) -> Any:
     return rpc.response_type(**{rpc.result[1]: payload}) if rpc.result else payload
-
-
-def _unsent_header(served: Served) -> tuple[tuple[str, str], ...]:
-    """The request ID for the trailers of a failed call, when no headers went
-    out: sending headers first would commit the call, and grpc's retry
-    policy never retries a committed call."""
-    return () if served.headers_sent else served.header
 
 
 def _send_headers(context: Any, served: Served) -> Any:
@@ -263,7 +181,7 @@ def _sync_handler(
         if outcome is None:
             raise exc
         if isinstance(outcome, grpc.Status):
-            abort_sync_with(context, outcome, _unsent_header(served))
+            abort_sync_with(context, outcome, unsent_header(served))
         _send_headers(context, served)
         return outcome
 
@@ -311,7 +229,7 @@ def _async_handler(
         if outcome is None:
             raise exc
         if isinstance(outcome, grpc.Status):
-            await abort_async_with(context, outcome, _unsent_header(served))
+            await abort_async_with(context, outcome, unsent_header(served))
         await _send_headers_async(context, served)
         return outcome
 
