@@ -11,6 +11,11 @@ Detection looks only at shapes, never at configuration:
   each either at top level (AIP-158) or one message field down (such as
   ``PaginationRequest pagination``), and whose response has exactly one
   repeated, non-map field: the items. Clients return a pager over them.
+* **token checking**: a unary RPC whose request has ``string token`` and
+  whose response is a result oneof whose success payload has a message field
+  ``principal`` and a ``google.protobuf.Duration expires_in`` (as the
+  platform's ``AuthService.ValidateToken``). The service then gets caching
+  token validators for the serving runtime's auth interceptor.
 """
 
 from __future__ import annotations
@@ -20,14 +25,16 @@ import keyword
 
 from google.protobuf import descriptor_pb2
 
-from .model import Field, Message, Method, Model
+from .model import Field, Message, Method, Model, Service
 
 __all__ = [
     "ERROR_TYPE",
     "Pagination",
     "ResultOneof",
+    "TokenCheck",
     "pagination",
     "result_oneof",
+    "token_check",
     "uses_error_type",
 ]
 
@@ -185,3 +192,38 @@ def _field(model: Model, message: Message, container: str, name: str) -> Field |
         holder = next(f for f in message.fields if f.name == container)
         message = model.message(holder.type_name)
     return next((f for f in message.fields if f.name == name), None)
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenCheck:
+    """An RPC that checks a bearer token: its method, and the full name of
+    the principal type its success payload carries."""
+
+    method: Method
+    principal_type: str
+
+
+_DURATION = "google.protobuf.Duration"
+
+
+def token_check(model: Model, service: Service) -> TokenCheck | None:
+    """The first RPC of ``service`` with the token-checking shape, if any."""
+    for method in service.methods:
+        result = result_oneof(model, method)
+        if result is None or method.kind.client_streaming:
+            continue
+        request = model.message(method.input_type)
+        if not _has(request, {"token": _FDP.TYPE_STRING}):
+            continue
+        payload = {f.name: f for f in model.message(result.success_type).fields}
+        principal, lifetime = payload.get("principal"), payload.get("expires_in")
+        if (
+            principal is not None
+            and principal.type == _MESSAGE
+            and not principal.repeated
+            and lifetime is not None
+            and lifetime.type_name == _DURATION
+            and not lifetime.repeated
+        ):
+            return TokenCheck(method, principal.type_name)
+    return None

@@ -19,11 +19,19 @@ from .patterns import (
     Pagination,
     PaginationCheck,
     ResultOneof,
+    TokenCheck,
     pagination,
     result_oneof,
+    token_check,
 )
 
-__all__ = ["MethodView", "ModuleView", "ServiceView", "module_view"]
+__all__ = [
+    "MethodView",
+    "ModuleView",
+    "ServiceView",
+    "ValidatorView",
+    "module_view",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,8 +95,9 @@ class MethodView:
     def servicer_doc(self) -> str:
         """The servicer method's docstring text."""
         return self._doc(
-            f"Return the ``{self.result.success_field}`` payload; raise a PlatformError to\n"
-            "answer with the response's ``error`` branch instead."
+            f"Return the ``{self.result.success_field}`` payload; raise a PlatformError with\n"
+            "``in_band=True`` to answer with the response's ``error`` branch instead\n"
+            "(any other failure travels as a status)."
             if self.result
             else ""
         )
@@ -115,6 +124,31 @@ class MethodView:
 
 
 @dataclasses.dataclass(frozen=True)
+class ValidatorView:
+    """The caching token validators of a service with a token-checking RPC."""
+
+    sync_class: str
+    async_class: str
+    method: MethodView
+    principal_type: str
+
+    @functools.cached_property
+    def doc(self) -> str:
+        """The validator classes' docstring text."""
+        rpc = self.method.rpc
+        return (
+            f"A validator for the serving runtime's auth interceptor that checks\n"
+            f"bearer tokens with ``{rpc.path}``.\n\n"
+            "Each token is checked once and remembered for its ``expires_in``, at most\n"
+            "``max_ttl`` seconds. A token the service refuses (in-band) is refused\n"
+            "with the service's error, and remembered for ``invalid_ttl`` seconds.\n"
+            "When the service cannot be reached, the call is refused with\n"
+            "UNAVAILABLE. ``request`` sets the other fields of every check, such as\n"
+            "the audience or the scopes required."
+        )
+
+
+@dataclasses.dataclass(frozen=True)
 class ServiceView:
     """One service as generated: its class and function names and methods."""
 
@@ -125,6 +159,7 @@ class ServiceView:
     async_servicer: str
     add_function: str
     methods: tuple[MethodView, ...]
+    validator: ValidatorView | None
 
     @functools.cached_property
     def client_doc(self) -> str:
@@ -225,6 +260,11 @@ class ModuleView:
                     s.servicer,
                     s.async_servicer,
                     s.add_function,
+                    *(
+                        (s.validator.sync_class, s.validator.async_class)
+                        if s.validator
+                        else ()
+                    ),
                 )
             )
         )
@@ -256,6 +296,7 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
         for service in proto.services
         for rpc in service.methods
     }
+    checks = {service: token_check(model, service) for service in proto.services}
     extra_types = [
         name
         for result, check in shapes.values()
@@ -264,10 +305,12 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
             check.pagination.item_type if check.pagination else "",
         )
         if name
-    ]
+    ] + [check.principal_type for check in checks.values() if check]
     imports = naming.ImportTable.for_file(model, proto, extra_types)
     services = tuple(
-        _service_view(s, scope, imports, proto, shapes, len(proto.services) > 1)
+        _service_view(
+            s, scope, imports, proto, shapes, checks[s], len(proto.services) > 1
+        )
         for s in proto.services
     )
     return ModuleView(
@@ -285,6 +328,7 @@ def _service_view(
     imports: naming.ImportTable,
     proto: ProtoFile,
     shapes: dict[Method, tuple[ResultOneof | None, PaginationCheck]],
+    token: TokenCheck | None,
     qualify: bool,
 ) -> ServiceView:
     names = naming.service_names(service, scope)
@@ -318,7 +362,18 @@ def _service_view(
                 not_paginated_because=check.reason,
             )
         )
-    return ServiceView(service=service, methods=tuple(methods), **names)
+    validator = None
+    if token is not None:
+        owner = f"service {service.name}"
+        validator = ValidatorView(
+            sync_class=scope.claim(f"{service.name}TokenValidator", owner),
+            async_class=scope.claim(f"{service.name}AsyncTokenValidator", owner),
+            method=next(m for m in methods if m.rpc is token.method),
+            principal_type=imports.type_ref(token.principal_type),
+        )
+    return ServiceView(
+        service=service, methods=tuple(methods), validator=validator, **names
+    )
 
 
 def _item_type(imports: naming.ImportTable, pages: Pagination) -> str:

@@ -17,8 +17,15 @@ from ._client.pagers import AsyncPager, Pager, Pages
 from ._client.streams import AsyncResponseStream, ResponseStream
 from ._client.sync_client import Client
 
-# What servers use: servicer bases, registration, aborting, pagination.
+# What servers use: servicer bases, registration, aborting, authentication,
+# pagination.
 from ._server.aborting import abort, abort_async, to_status
+from ._server.auth import (
+    AsyncAuthInterceptor,
+    AsyncValidator,
+    AuthInterceptor,
+    Validator,
+)
 from ._server.glue import (
     AsyncServicer,
     Service,
@@ -29,6 +36,7 @@ from ._server.glue import (
     unimplemented_stream,
 )
 from ._server.paging import Page, Paginator
+from ._server.validators import AsyncCachingValidator, CachingValidator
 
 # What both share: typed errors and their wire form, RPC descriptions, and
 # the call being served.
@@ -66,11 +74,16 @@ __all__ = [
     "AbortedError",
     "AlreadyExistsError",
     "AnyIterable",
+    "AsyncAuthInterceptor",
+    "AsyncCachingValidator",
     "AsyncClient",
     "AsyncPager",
     "AsyncResponseStream",
     "AsyncServicer",
     "AsyncTokenSource",
+    "AsyncValidator",
+    "AuthInterceptor",
+    "CachingValidator",
     "CancelledError",
     "Client",
     "DEFAULT",
@@ -103,6 +116,7 @@ __all__ = [
     "UnavailableError",
     "UnimplementedError",
     "UnknownError",
+    "Validator",
     "abort",
     "abort_async",
     "add_service",

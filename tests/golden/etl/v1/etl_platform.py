@@ -562,8 +562,9 @@ class EtlServiceServicer(_rt.Servicer):
 
         RPC ``/platform.etl.v1.EtlService/TriggerRun`` (unary).
 
-        Return the ``success`` payload; raise a PlatformError to
-        answer with the response's ``error`` branch instead.
+        Return the ``success`` payload; raise a PlatformError with
+        ``in_band=True`` to answer with the response's ``error`` branch instead
+        (any other failure travels as a status).
         """
         _rt.unimplemented(context, _TRIGGER_RUN)
 
@@ -718,8 +719,9 @@ class EtlServiceAsyncServicer(_rt.AsyncServicer):
 
         RPC ``/platform.etl.v1.EtlService/TriggerRun`` (unary).
 
-        Return the ``success`` payload; raise a PlatformError to
-        answer with the response's ``error`` branch instead.
+        Return the ``success`` payload; raise a PlatformError with
+        ``in_band=True`` to answer with the response's ``error`` branch instead
+        (any other failure travels as a status).
         """
         await _rt.unimplemented_async(context, _TRIGGER_RUN)
 
