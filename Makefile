@@ -6,7 +6,7 @@ VENV ?= .venv
 OUT ?= gen/python
 BIN := $(VENV)/bin
 
-.PHONY: sdk test bench venv clean
+.PHONY: sdk test bench example venv clean
 
 venv: $(VENV)/.installed
 
@@ -24,6 +24,11 @@ sdk: venv
 
 test: venv
 	$(BIN)/python -m pytest
+
+# The serving example (examples/platform/): build the SDK, start the Auth and
+# ETL services, run the client against them, and stop both with SIGTERM.
+example: sdk
+	PYTHONPATH=$(OUT) $(BIN)/python examples/platform/run.py
 
 # Benchmarks (not part of the tests): results go to benchmarks/results/.
 bench: venv

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from support import REPO, proto_files, protoc
+from support import PROTO, REPO, proto_files, protoc, tool
 
 # Live AuthService servers and the SDK's modules, for the error tests.
 pytest_plugins = ["auth_live"]
@@ -42,3 +44,16 @@ def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     sys.path.insert(0, str(out))
     yield out
     sys.path.remove(str(out))
+
+
+@pytest.fixture(scope="session")
+def platform_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """proto/ built by ``platform-sdk build``: the folder holding the
+    ``platform_proto`` package, as ``make sdk`` leaves gen/python."""
+    work = tmp_path_factory.mktemp("platform_sdk")
+    shutil.copytree(PROTO, work / "proto")
+    result = subprocess.run(
+        [tool("platform-sdk"), "build"], cwd=work, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return work / "gen" / "python"

@@ -44,7 +44,17 @@ async def aio_server(
     finally:
         await server.stop(grace=None)
         if pool is not None:
-            pool.shutdown(wait=False)
+            await drain_pool(pool)
+
+
+async def drain_pool(pool: futures.ThreadPoolExecutor) -> None:
+    """Shut a migration thread pool down while the event loop still runs.
+
+    Its threads may be waiting for the loop (a sync servicer's abort is a
+    coroutine run there); stopping the loop first would leave them waiting
+    forever, and the interpreter would hang at exit joining them.
+    """
+    await asyncio.get_running_loop().run_in_executor(None, pool.shutdown)
 
 
 def run(coroutine: object) -> object:

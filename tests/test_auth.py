@@ -18,7 +18,7 @@ import pytest
 from google.protobuf import duration_pb2
 
 from auth_live import Modules
-from servers import LoopThread, run, sync_server
+from servers import LoopThread, drain_pool, run, sync_server
 
 
 @pytest.fixture(scope="module")
@@ -114,10 +114,12 @@ def _serve(echo: ModuleType, flavour: str, exempt: tuple[str, ...] = ()) -> Any:
             return
         loop = LoopThread()
 
+        pool = futures.ThreadPoolExecutor(4)
+
         async def start() -> tuple[Any, int]:
             server = grpc.aio.server(
                 interceptors=[rt.AsyncAuthInterceptor(_validator(echo), exempt=exempt)],
-                migration_thread_pool=futures.ThreadPoolExecutor(4),
+                migration_thread_pool=pool,
             )
             servicer = async_servicer if flavour == "async" else sync_servicer
             platform.add_EchoServiceServicer_to_server(servicer, server)
@@ -130,6 +132,7 @@ def _serve(echo: ModuleType, flavour: str, exempt: tuple[str, ...] = ()) -> Any:
             yield f"127.0.0.1:{port}"
         finally:
             loop.run(server.stop(None))
+            loop.run(drain_pool(pool))
             loop.close()
 
     return serving()

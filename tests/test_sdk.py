@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import tomllib
 import venv
 from pathlib import Path
 from typing import Iterator
@@ -111,6 +112,16 @@ def test_package_layout_and_metadata(built: Path) -> None:
         assert dependency in pyproject
     for absent in ("jinja2", "black", "protoc-gen-platform"):
         assert absent not in pyproject.split("dependencies")[1]
+    metadata = tomllib.loads(pyproject)["project"]
+    assert [d.split(">")[0] for d in metadata["dependencies"]] == [
+        "grpcio",
+        "grpcio-status",
+        "protobuf",
+    ]
+    assert [d.split(">")[0] for d in metadata["optional-dependencies"]["server"]] == [
+        "grpcio-health-checking",
+        "grpcio-reflection",
+    ]
     init = (root / "platform_proto/auth/v1/__init__.py").read_text()
     for name in [
         "AuthServiceClient",

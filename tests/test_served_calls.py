@@ -158,7 +158,7 @@ def test_the_deadline_is_carried_into_the_calls_a_servicer_makes(
     _get(m, target, timeout=5.0)
     outer, inner = seen.remaining
     assert outer is not None and inner is not None
-    assert outer <= 5.0 and inner <= outer + 0.05  # not the client's 30 s
+    assert outer <= 5.1 and inner <= outer + 0.05  # about 5 s, not the default 30
     seen.remaining.clear()
     _, _, error = _get(m, target, "late", timeout=0.5)
     assert error.code() is grpc.StatusCode.DEADLINE_EXCEEDED

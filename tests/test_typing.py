@@ -48,3 +48,14 @@ def test_misuse_is_a_type_error(sdk_out: Path) -> None:
         if (m := _ERROR.match(line)) and m.group("file").endswith("negative.py")
     }
     assert found == expected, result.stdout
+
+
+def test_serving_names_are_strict_clean(sdk_out: Path) -> None:
+    result = _mypy(TYPING / "serving.py", sdk_out)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_example_is_strict_clean(platform_sdk: Path) -> None:
+    example = Path(__file__).parents[1] / "examples" / "platform"
+    result = _mypy(example, platform_sdk)
+    assert result.returncode == 0, result.stdout + result.stderr

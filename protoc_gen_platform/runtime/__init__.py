@@ -36,6 +36,9 @@ from ._server.glue import (
     unimplemented_stream,
 )
 from ._server.paging import Page, Paginator
+from ._server.running import serve, serve_async
+from ._server.serving import AsyncServer, Server
+from ._server.standard import add_health, add_health_async, add_reflection
 from ._server.validators import AsyncCachingValidator, CachingValidator
 
 # What both share: typed errors and their wire form, RPC descriptions, and
@@ -79,6 +82,7 @@ __all__ = [
     "AsyncClient",
     "AsyncPager",
     "AsyncResponseStream",
+    "AsyncServer",
     "AsyncServicer",
     "AsyncTokenSource",
     "AsyncValidator",
@@ -108,6 +112,7 @@ __all__ = [
     "ResourceExhaustedError",
     "ResponseStream",
     "Rpc",
+    "Server",
     "Service",
     "Servicer",
     "Timeout",
@@ -119,11 +124,16 @@ __all__ = [
     "Validator",
     "abort",
     "abort_async",
+    "add_health",
+    "add_health_async",
+    "add_reflection",
     "add_service",
     "current_principal",
     "current_request_id",
     "from_rpc_error",
     "retry_service_config",
+    "serve",
+    "serve_async",
     "time_remaining",
     "to_status",
     "unimplemented",

@@ -179,6 +179,13 @@ dependencies = [
     "protobuf>={floor},<{major + 1}",
 ]
 
+[project.optional-dependencies]
+# Serving with health checks and server reflection (serve(), Server).
+server = [
+    "grpcio-health-checking{GRPC_RANGE}",
+    "grpcio-reflection{GRPC_RANGE}",
+]
+
 [tool.hatch.build.targets.wheel]
 packages = ["{package}"]
 """

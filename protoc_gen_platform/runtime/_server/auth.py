@@ -206,9 +206,8 @@ class AsyncAuthInterceptor(grpc.aio.ServerInterceptor):
         loop = asyncio.get_running_loop()
 
         def in_loop(context: Any) -> object:
-            return asyncio.run_coroutine_threadsafe(
-                self._principal(context), loop
-            ).result()
+            checking = asyncio.run_coroutine_threadsafe(self._principal(context), loop)
+            return checking.result(timeout=context.time_remaining())
 
         authenticate = _sync_authenticator(method, in_loop)
 

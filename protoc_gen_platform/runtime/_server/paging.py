@@ -27,6 +27,7 @@ __all__ = ["Page", "Paginator"]
 
 ItemT = TypeVar("ItemT")
 KeyT = TypeVar("KeyT", str, int)
+ResponseT = TypeVar("ResponseT", bound=Message)
 
 _MAC_BYTES = 16
 MIN_KEY_BYTES = 16
@@ -49,7 +50,7 @@ class Page(Generic[ItemT]):
     def __repr__(self) -> str:
         return f"Page({len(self.items)} items, last={not self.next_page_token})"
 
-    def write_to(self, response: Message) -> Message:
+    def write_to(self, response: ResponseT) -> ResponseT:
         """Fill ``response``: its one repeated field with the items, its
         ``next_page_token`` and (if it has one) ``total_size``. Returns it."""
         repeated = [

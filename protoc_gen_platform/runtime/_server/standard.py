@@ -1,0 +1,75 @@
+"""grpc's standard services, added to a server: health checks and reflection.
+
+They come from grpcio-health-checking and grpcio-reflection (an SDK's
+``[server]`` extra), imported only when asked for.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import grpc
+
+__all__ = ["HEALTH_SERVICE", "add_health", "add_health_async", "add_reflection"]
+
+HEALTH_SERVICE = "grpc.health.v1.Health"
+
+
+def _optional(module: str, package: str, what: str) -> Any:
+    """Import an optional dependency, or say in one line how to get it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise RuntimeError(
+            f"{what} needs the {package} package (the SDK's [server] extra)"
+        ) from None
+
+
+def _health_modules() -> tuple[Any, Any, Any]:
+    health, pb2, pb2_grpc = (
+        _optional(f"grpc_health.v1.{name}", "grpcio-health-checking", "health")
+        for name in ("health", "health_pb2", "health_pb2_grpc")
+    )
+    return health, pb2, pb2_grpc
+
+
+def add_health(server: grpc.Server, service_names: Iterable[str]) -> Any:
+    """Serve ``grpc.health.v1.Health`` on a ``grpc.server()``, reporting
+    SERVING for each of ``service_names`` and for ``""`` (the whole server).
+
+    Returns grpcio-health-checking's health servicer, whose
+    ``enter_graceful_shutdown()`` turns every status to NOT_SERVING.
+    """
+    health, health_pb2, health_pb2_grpc = _health_modules()
+    servicer = health.HealthServicer()
+    for name in ("", *service_names):
+        servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
+    return servicer
+
+
+async def add_health_async(
+    server: grpc.aio.Server, service_names: Iterable[str]
+) -> Any:
+    """The asyncio twin of :func:`add_health`, for ``grpc.aio.server()``; the
+    servicer's ``enter_graceful_shutdown()`` is a coroutine."""
+    health, health_pb2, health_pb2_grpc = _health_modules()
+    servicer = health.aio.HealthServicer()
+    for name in ("", *service_names):
+        await servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
+    return servicer
+
+
+def add_reflection(
+    server: grpc.Server | grpc.aio.Server, service_names: Iterable[str]
+) -> None:
+    """Serve gRPC server reflection for ``service_names`` (and for itself),
+    so that ``grpcurl`` and ``buf curl`` need no schema."""
+    reflection = _optional(
+        "grpc_reflection.v1alpha.reflection", "grpcio-reflection", "reflection"
+    )
+    names = (*service_names, reflection.SERVICE_NAME)
+    reflection.enable_server_reflection(names, server)
