@@ -224,7 +224,7 @@ def test_server_options_reach_grpc(m: Modules) -> None:
         m.rt.Server([])
 
 
-def test_serve_with_auth_exempts_health_and_named_methods(m: Modules) -> None:
+def test_serve_with_auth_exempts_health_and_named_services(m: Modules) -> None:
     def validator(token: str) -> str:
         raise m.rt.UnauthenticatedError("no", reason="NO")
 
@@ -232,7 +232,7 @@ def test_serve_with_auth_exempts_health_and_named_methods(m: Modules) -> None:
         _servicers(m),
         address="127.0.0.1:0",
         auth=validator,
-        exempt=["platform.auth.v1.AuthService/ValidateToken"],
+        exempt=["platform.auth.v1.AuthService"],
     ) as server:
         target = f"127.0.0.1:{server.port}"
         assert _check(target, "") == SERVING
@@ -282,9 +282,7 @@ def test_the_example_runs_as_the_readme_says(platform_sdk: Path) -> None:
     assert "without a token: UNAUTHENTICATED (TOKEN_MISSING)" in out
     assert out.rstrip().endswith("client exited 0; services exited 0 and 0")
     # The services' logs carry each call's request ID.
-    assert (
-        "etl INFO [" in result.stderr and "] sa_etl_demo created pl_1" in result.stderr
-    )
+    assert "] etl: sa_etl_demo created pl_1" in result.stderr
 
 
 def test_sigterm_lets_the_stream_in_flight_finish_and_exits_0(
@@ -332,3 +330,50 @@ def test_sigterm_lets_the_stream_in_flight_finish_and_exits_0(
         if etl.process.poll() is None:
             etl.process.kill()
         assert auth.stop() == 0
+
+
+def test_tls_credentials_serve_over_tls(m: Modules, tmp_path: Path) -> None:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    credentials = grpc.ssl_server_credentials([(key.read_bytes(), cert.read_bytes())])
+    with m.rt.Server(
+        _servicers(m), address="127.0.0.1:0", credentials=credentials
+    ) as server:
+        target = f"127.0.0.1:{server.port}"
+        trusted = grpc.secure_channel(
+            target,
+            grpc.ssl_channel_credentials(cert.read_bytes()),
+            options=[("grpc.ssl_target_name_override", "localhost")],
+        )
+        with trusted:
+            client = m.auth.AuthServiceClient(trusted)
+            validated = client.validate_token(
+                m.auth_pb2.ValidateTokenRequest(token="t")
+            )
+            assert validated.principal.principal_id == "t"
+        with m.auth.AuthServiceClient.connect(
+            target, insecure=True, timeout=3
+        ) as plain:
+            with pytest.raises(m.rt.UnavailableError):  # plaintext is refused
+                plain.validate_token(m.auth_pb2.ValidateTokenRequest(token="t"))

@@ -86,7 +86,7 @@ def main() -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
-        logging.Formatter("auth %(levelname)s [%(request_id)s] %(message)s")
+        logging.Formatter("auth %(levelname)s [%(request_id)s] %(name)s: %(message)s")
     )
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     address = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:50051"

@@ -97,7 +97,7 @@ def main() -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
-        logging.Formatter("etl %(levelname)s [%(request_id)s] %(message)s")
+        logging.Formatter("etl %(levelname)s [%(request_id)s] %(name)s: %(message)s")
     )
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     address, auth_address = sys.argv[1], sys.argv[2]
