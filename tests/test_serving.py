@@ -197,6 +197,28 @@ def test_a_port_in_use_is_one_line_not_a_traceback(
     )
 
 
+def test_a_missing_server_extra_is_one_line(platform_sdk: Path) -> None:
+    script = (
+        "import sys\n"
+        "sys.modules['grpc_health'] = None  # as if grpcio-health-checking were absent\n"
+        "from platform_proto.etl.v1 import EtlServiceServicer\n"
+        "from platform_proto.platform_runtime import serve\n"
+        "serve([EtlServiceServicer()], address='127.0.0.1:0')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(platform_sdk)},
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "serve: health needs the grpcio-health-checking package: install the "
+        "SDK's [server] extra\n"
+    )
+
+
 def test_server_options_reach_grpc(m: Modules) -> None:
     with m.rt.Server(
         _servicers(m),

@@ -2,8 +2,9 @@
 :func:`serve_async`, for a service's ``main()``.
 
 They serve until SIGTERM or SIGINT, then stop gracefully and return, so the
-program exits 0. An address that cannot be listened on ends the program with
-one line (``SystemExit``), not a traceback.
+program exits 0. An address that cannot be listened on, or health or
+reflection without the packages they need, ends the program with one line
+(``SystemExit``), not a traceback.
 """
 
 from __future__ import annotations
@@ -63,10 +64,10 @@ def serve(
     NOT_SERVING, new calls are refused and in-flight ones get ``grace``
     seconds. Call it from the main thread.
     """
-    server = Server(servicers, **settings)
     try:
+        server = Server(servicers, **settings)
         server.start()
-    except OSError as exc:
+    except (OSError, ImportError) as exc:  # a busy port, a missing extra
         raise SystemExit(f"serve: {exc}") from None
     stopping = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in _SIGNALS}
@@ -87,10 +88,10 @@ async def serve_async(
 ) -> None:
     """The asyncio twin of :func:`serve`, with :class:`AsyncServer`'s keyword
     arguments: ``asyncio.run(serve_async(...))``."""
-    server = AsyncServer(servicers, **settings)
     try:
+        server = AsyncServer(servicers, **settings)
         await server.start()
-    except OSError as exc:
+    except (OSError, ImportError) as exc:  # a busy port, a missing extra
         raise SystemExit(f"serve: {exc}") from None
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

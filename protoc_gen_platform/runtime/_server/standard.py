@@ -16,14 +16,15 @@ HEALTH_SERVICE = "grpc.health.v1.Health"
 
 
 def _optional(module: str, package: str, what: str) -> Any:
-    """Import an optional dependency, or say in one line how to get it."""
+    """Import an optional dependency, or say in one line (an ImportError) how
+    to get it."""
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise RuntimeError(
-            f"{what} needs the {package} package (the SDK's [server] extra)"
+        raise ImportError(
+            f"{what} needs the {package} package: install the SDK's [server] extra"
         ) from None
 
 
