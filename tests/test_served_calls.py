@@ -32,6 +32,16 @@ class Seen:
         self.done = threading.Event()
 
 
+def _fail_validation(m: Modules, request: Any, context: Any) -> None:
+    """How the test's ValidateToken fails, by the token it is given."""
+    if request.token == "in-band":
+        raise m.rt.UnauthenticatedError("expired", reason="TOKEN_EXPIRED", in_band=True)
+    if request.token == "trailers":
+        context.set_trailing_metadata((("x-trace", "kept"),))
+        raise m.rt.PermissionDeniedError("no", reason="SCOPE")
+    raise m.rt.UnavailableError("warming up")
+
+
 def _auth(m: Modules, seen: Seen) -> Any:
     class Auth(m.auth.AuthServiceServicer):  # type: ignore[misc,name-defined]
         attempts = 0
@@ -48,14 +58,7 @@ def _auth(m: Modules, seen: Seen) -> Any:
 
         def validate_token(self, request: Any, context: Any) -> Any:
             type(self).attempts += 1
-            if request.token == "in-band":
-                raise m.rt.UnauthenticatedError(
-                    "expired", reason="TOKEN_EXPIRED", in_band=True
-                )
-            if request.token == "trailers":
-                context.set_trailing_metadata((("x-trace", "kept"),))
-                raise m.rt.PermissionDeniedError("no", reason="SCOPE")
-            raise m.rt.UnavailableError("warming up")
+            _fail_validation(m, request, context)
 
     return Auth()
 
@@ -231,14 +234,7 @@ def auth_servers(m: Modules) -> Iterator[tuple[str, str, Any, Any]]:
 
         async def validate_token(self, request: Any, context: Any) -> Any:
             type(self).attempts += 1
-            if request.token == "in-band":
-                raise m.rt.UnauthenticatedError(
-                    "expired", reason="TOKEN_EXPIRED", in_band=True
-                )
-            if request.token == "trailers":
-                context.set_trailing_metadata((("x-trace", "kept"),))
-                raise m.rt.PermissionDeniedError("no", reason="SCOPE")
-            raise m.rt.UnavailableError("warming up")
+            _fail_validation(m, request, context)
 
     async_servicer = AsyncAuth()
     loop = LoopThread()

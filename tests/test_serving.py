@@ -126,7 +126,15 @@ def test_the_asyncio_server_serves_health_and_drains_too(m: Modules) -> None:
 def test_buf_curl_lists_the_services_and_calls_one_through_reflection(
     m: Modules, tmp_path: Path
 ) -> None:
-    with m.rt.Server(_servicers(m), address="127.0.0.1:0") as server:
+    def refuse(token: str) -> str:
+        raise m.rt.UnauthenticatedError("no", reason="NO")
+
+    with m.rt.Server(
+        _servicers(m),
+        address="127.0.0.1:0",
+        auth=refuse,  # reflection needs no token; AuthService is exempt
+        exempt=["platform.auth.v1.AuthService"],
+    ) as server:
         url = f"http://127.0.0.1:{server.port}"
         curl = [tool("buf"), "curl", "--protocol", "grpc", "--http2-prior-knowledge"]
         listed = subprocess.run(
@@ -307,7 +315,7 @@ def test_the_example_runs_as_the_readme_says(platform_sdk: Path) -> None:
     assert "] etl: sa_etl_demo created pl_1" in result.stderr
 
 
-def test_sigterm_lets_the_stream_in_flight_finish_and_exits_0(
+def test_sigterm_lets_the_stream_in_flight_finish_and_sigint_stops_too(
     example: Any, platform_sdk: Path
 ) -> None:
     sys.path.insert(0, str(platform_sdk))
@@ -351,7 +359,8 @@ def test_sigterm_lets_the_stream_in_flight_finish_and_exits_0(
     finally:
         if etl.process.poll() is None:
             etl.process.kill()
-        assert auth.stop() == 0
+        auth.process.send_signal(signal.SIGINT)  # Ctrl-C stops it just as well
+        assert auth.process.wait(timeout=30) == 0
 
 
 def test_tls_credentials_serve_over_tls(m: Modules, tmp_path: Path) -> None:
