@@ -343,7 +343,9 @@ def _service_view(
             )
         seen[python_name] = rpc.name
         qualified = f"{service.name}_{rpc.name}" if qualify else rpc.name
-        constant = naming.snake_case(qualified).upper()
+        # No leading "__": classes refer to the constants, where Python would
+        # mangle such a name into another one.
+        constant = naming.snake_case(qualified).upper().lstrip("_") or "RPC"
         result, check = shapes[rpc]
         pages = check.pagination
         methods.append(

@@ -59,6 +59,7 @@ def test_corpus_modules_import(corpus_out: Path) -> None:
         "demo.legacy.legacy_platform",
         "demo.library.v1.library_platform",
         "demo.long.long_platform",
+        "demo.underscore.underscore_platform",
     ]
     for name in names:
         importlib.import_module(name)

@@ -121,3 +121,30 @@ def test_no_package_marker_shadows_installed_packages(
     )
     assert result.returncode == 0, result.stderr
     assert str(tmp_path) not in result.stdout
+
+
+def test_rpcs_named_with_leading_underscores_are_served_and_called(
+    corpus_out: Path,
+) -> None:
+    """Their constants are used in class bodies, where a ``__`` name would be
+    mangled into another one (and fail with NameError)."""
+    pb2 = importlib.import_module("demo.underscore.underscore_pb2")
+    murmur = importlib.import_module("demo.underscore.underscore_platform")
+
+    class Quiet(murmur.MurmurServicer):  # type: ignore[misc,name-defined]
+        def rpc_whisper(self, request: Any, context: Any) -> Any:
+            return pb2.Note(text=request.text.lower())
+
+        def rpc__hush(self, request: Any, context: Any) -> Any:
+            yield pb2.Note(text="...")
+
+    assert [rpc.method_name for rpc, _ in murmur.MurmurServicer.SERVICE.methods] == [
+        "_Whisper",
+        "__Hush",
+    ]
+    with sync_server(
+        lambda s: murmur.add_MurmurServicer_to_server(Quiet(), s)
+    ) as target:
+        with murmur.MurmurClient.connect(target, insecure=True) as client:
+            assert client.rpc_whisper(pb2.Note(text="HI")).text == "hi"
+            assert [n.text for n in client.rpc__hush(pb2.Note())] == ["..."]
