@@ -11,7 +11,8 @@ import grpc
 from .._shared.rpc import Metadata, RequestT, ResponseT, Rpc, Timeout
 from .._shared.status import from_rpc_error
 from .base import DEFAULT_TIMEOUT, AsyncTokenSource, BaseClient, CallOptions
-from .base import ClientT, check_credentials, pages_of
+from .base import ClientT, check_credentials, pages_of, sent_request_id
+from .calls import capture_now
 from .metadata import check_metadata
 from .pagers import AsyncPager, check_max_items
 from .streams import AsyncRequestPump, AsyncResponseStream
@@ -154,10 +155,17 @@ class AsyncClient(BaseClient):
         options = self._options_now(timeout, metadata)
         if not isinstance(options, tuple):
             options = self._merge(timeout, metadata, self._fresh_auth(await options))
+        capture = capture_now()
         try:
-            return await self._start(rpc, payload, options)
+            call = self._start(rpc, payload, options)
+            response = await call
+            if capture is not None and capture.claim(options[1]):
+                capture.keep(
+                    await call.initial_metadata(), await call.trailing_metadata()
+                )
+            return response
         except grpc.RpcError as exc:
-            raise from_rpc_error(exc) from exc
+            raise sent_request_id(from_rpc_error(exc), options[1]) from exc
         except asyncio.CancelledError:
             if pump is None or pump.failure is None:
                 raise  # the caller's task itself was cancelled

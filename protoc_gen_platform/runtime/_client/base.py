@@ -11,12 +11,13 @@ out as it was raised.
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any, Awaitable, Callable, ClassVar, TypeVar, Union
 
 import grpc
 
 from .._shared.context import REQUEST_ID_HEADER, served_now
-from .._shared.errors import DeadlineExceededError, remote
+from .._shared.errors import DeadlineExceededError, PlatformError, remote
 from .._shared.rpc import DEFAULT, Metadata, Rpc, Timeout, serialize, warn_deprecated
 from .metadata import AUTHORIZATION, Pairs, bearer, check_metadata, has_authorization
 from .pagers import Pages
@@ -30,6 +31,7 @@ __all__ = [
     "TokenSource",
     "check_credentials",
     "pages_of",
+    "sent_request_id",
 ]
 
 TokenSource = Union[str, Callable[[], str], None]
@@ -76,6 +78,7 @@ class BaseClient:
                 f"{name}: pass the bearer token as token= or as 'authorization' "
                 "metadata, not both"
             )
+        self._own_request_id = _sets(self._metadata, REQUEST_ID_HEADER)
         self._token = token
         self._auth = None if callable(token) else bearer(token, f"{name}(token=...)")
         self._callables: dict[str, Any] = {}
@@ -110,26 +113,30 @@ class BaseClient:
         """The deadline and metadata of one call.
 
         The call's own ``authorization``, if it has one, replaces the
-        client's. While a call is being served (see ``current_request_id``),
-        its request ID is sent on, unless the call sends its own, and the
-        deadline is at most what is left of the served call's, unless the
-        call passes its own ``timeout``; when none is left, the call fails
-        with DeadlineExceededError before it is sent.
+        client's. Every call sends an ``x-request-id``: the caller's (in the
+        call's or the client's metadata), else the one of the call being
+        served (see ``current_request_id``), else a new one; grpc's retries
+        resend it. While a call is served, the deadline is at most what is
+        left of the served call's, unless the call passes its own
+        ``timeout``; when none is left, the call fails with
+        DeadlineExceededError before it is sent.
         """
         served = served_now()
         seconds = self._timeout if timeout is DEFAULT else timeout
-        if served is not None:
-            if timeout is DEFAULT and served.deadline is not None:
-                left = served.deadline - time.monotonic()
-                if left <= 0:  # grpc may still deliver a call with no time left
-                    raise remote(
-                        DeadlineExceededError(
-                            "the deadline of the call being served has passed"
-                        )
+        if served is not None and timeout is DEFAULT and served.deadline is not None:
+            left = served.deadline - time.monotonic()
+            if left <= 0:  # grpc may still deliver a call with no time left
+                raise remote(
+                    DeadlineExceededError(
+                        "the deadline of the call being served has passed"
                     )
-                seconds = left if seconds is None else min(seconds, left)
-            if not metadata or not _sets(metadata, REQUEST_ID_HEADER):
-                auth = auth + served.header
+                )
+            seconds = left if seconds is None else min(seconds, left)
+        if not self._own_request_id and not (
+            metadata and _sets(metadata, REQUEST_ID_HEADER)
+        ):
+            request_id = served.request_id if served else uuid.uuid4().hex
+            auth = auth + ((REQUEST_ID_HEADER, request_id),)
         if not metadata:
             return seconds, self._metadata + auth
         extra = check_metadata(metadata, "metadata")
@@ -179,3 +186,12 @@ def pages_of(rpc: Rpc[Any, Any]) -> Pages:
 
 def _sets(metadata: Metadata, key: str) -> bool:
     return any(pair[0] == key for pair in metadata)
+
+
+def sent_request_id(error: PlatformError, sent: Pairs) -> PlatformError:
+    """``error``, with the request ID the call sent when the server named none."""
+    if error.request_id is None:
+        error.request_id = next(
+            (v for k, v in sent if k == REQUEST_ID_HEADER and isinstance(v, str)), None
+        )
+    return error

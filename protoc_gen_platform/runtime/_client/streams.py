@@ -132,6 +132,14 @@ class ResponseStream(Generic[ResponseT], Iterator[ResponseT]):
         cancelled: bool = self._call.cancel()
         return cancelled
 
+    def initial_metadata(self) -> tuple[tuple[str, str | bytes], ...]:
+        """The response headers, once the server has sent them (this waits)."""
+        return tuple(self._call.initial_metadata() or ())
+
+    def trailing_metadata(self) -> tuple[tuple[str, str | bytes], ...]:
+        """The response trailers, once the call has ended (this waits)."""
+        return tuple(self._call.trailing_metadata() or ())
+
     def __enter__(self) -> ResponseStream[ResponseT]:
         return self
 
@@ -218,6 +226,34 @@ class AsyncResponseStream(Generic[ResponseT], AsyncIterator[ResponseT]):
         cancelled: bool = self._call.cancel()
         self._cancelled = self._cancelled or cancelled
         return cancelled
+
+    async def initial_metadata(self) -> tuple[tuple[str, str | bytes], ...]:
+        """The response headers, once the server has sent them (this starts
+        the call if it has not started)."""
+        call = await self._started()
+        return tuple(await call.initial_metadata() or ())
+
+    async def trailing_metadata(self) -> tuple[tuple[str, str | bytes], ...]:
+        """The response trailers, once the call has ended."""
+        call = await self._started()
+        return tuple(await call.trailing_metadata() or ())
+
+    async def _started(self) -> Any:
+        """The grpc call, started if it has not; raises why it could not be."""
+        if self._call is None:
+            if self._failure is not None:
+                raise self._failure
+            try:
+                await self._begin()
+            except asyncio.CancelledError:
+                self._failure = self._local_failure()
+                if self._failure is None:
+                    raise
+                raise self._failure from None
+            except Exception as exc:
+                self._failure = exc
+                raise
+        return self._call
 
     async def __aenter__(self) -> AsyncResponseStream[ResponseT]:
         return self

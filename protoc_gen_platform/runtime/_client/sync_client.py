@@ -9,9 +9,10 @@ import grpc
 from .._shared.rpc import Metadata, RequestT, ResponseT, Rpc, Timeout
 from .._shared.status import from_rpc_error
 from .base import DEFAULT_TIMEOUT, BaseClient, ClientT, TokenSource
-from .base import check_credentials, pages_of
+from .base import check_credentials, pages_of, sent_request_id
 from .pagers import Pager, check_max_items
-from .streams import RequestPump, ResponseStream
+from .calls import Capture, capture_now
+from .streams import RequestPump, ResponseStream, cancelled_by_caller
 
 __all__ = ["Client"]
 
@@ -93,14 +94,20 @@ class Client(BaseClient):
         if auth is None:
             auth = self._fresh_auth(self._token())
         seconds, merged = self._merge(timeout, metadata, auth)
+        call = self._multicallable(self._channel, rpc)
+        capture = capture_now()
         try:
-            return self._multicallable(self._channel, rpc)(
-                payload, timeout=seconds, metadata=merged
-            )
+            if capture is None or rpc.kind.endswith("_stream"):
+                return call(payload, timeout=seconds, metadata=merged)
+            if capture.claim(merged):
+                return _captured(call, payload, seconds, merged, capture)
+            return call(payload, timeout=seconds, metadata=merged)
         except grpc.RpcError as exc:
             if pump is None or pump.failure is None:
-                raise from_rpc_error(exc) from exc
+                raise sent_request_id(from_rpc_error(exc), merged) from exc
             failure = pump.failure
+        except grpc.FutureCancelledError as exc:  # a PendingCall cancelled
+            raise cancelled_by_caller() from exc
         except ValueError as exc:  # grpc's "Cannot invoke RPC on closed channel!"
             if not (self._closed or "closed" in str(exc)):
                 raise
@@ -168,3 +175,21 @@ class Client(BaseClient):
             return self._invoke(rpc, page, timeout, metadata)
 
         return Pager(fetch, pages, pages.first_request(request, page_size), max_items)
+
+
+def _captured(
+    call: Any, payload: Any, seconds: float | None, merged: Any, capture: Capture
+) -> Any:
+    """Make the call keeping its metadata in ``capture``; as a future that a
+    PendingCall can cancel, when it is a PendingCall's."""
+    if capture.background:
+        future = call.future(payload, timeout=seconds, metadata=merged)
+        capture.future = future
+        if capture.cancelled:
+            future.cancel()
+        response = future.result()
+        capture.keep(future.initial_metadata(), future.trailing_metadata())
+        return response
+    response, done = call.with_call(payload, timeout=seconds, metadata=merged)
+    capture.keep(done.initial_metadata(), done.trailing_metadata())
+    return response

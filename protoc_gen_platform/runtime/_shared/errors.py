@@ -49,11 +49,18 @@ class PlatformError(Exception):
         metadata: Extra key/value detail about the cause.
         field_violations: ``(field, description)`` pairs for bad requests.
         retry_delay: How long to wait before retrying, or None.
-        request_id: The id of the failed request, if the server sent one.
+        request_id: The id of the failed request: the server's (its
+            ``RequestInfo``, else its ``x-request-id`` header), else the one
+            the client sent.
         in_band: Whether the error travels in the ``error`` branch of a
             ``oneof result`` response rather than as a status. A servicer
             asks for that with ``in_band=True`` (on other RPCs it has no
             effect); on a client it says which way the error came.
+        initial_metadata: The response headers of the failed call, as
+            ``(key, value)`` pairs (empty for an error built here).
+        trailing_metadata: Its trailers, likewise.
+        debug_error_string: grpc's own description of the failure, for
+            debugging, when grpc gave one.
         remote: True when the error came from a call this process made (a
             generated client, stream or pager raised it, or
             :func:`from_rpc_error` built it). A servicer never passes a
@@ -87,6 +94,9 @@ class PlatformError(Exception):
         self.retry_delay = _retry_delay(retry_delay)
         self.request_id = _optional_text("request_id", request_id)
         self.in_band = bool(in_band)
+        self.initial_metadata: tuple[tuple[str, str | bytes], ...] = ()
+        self.trailing_metadata: tuple[tuple[str, str | bytes], ...] = ()
+        self.debug_error_string: str | None = None
         self.remote = False
         self.details: list[Any] = []
         self._error: Any = None

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import grpc
 from google.protobuf import descriptor_pool, message_factory
 
+from .context import REQUEST_ID_HEADER
 from .errors import PlatformError, remote
 from .inband import ERROR_TYPE, code_of, error_class, from_error_message
 from .inband import timedelta_or_none
@@ -26,7 +27,7 @@ from .inband import timedelta_or_none
 if TYPE_CHECKING:
     from .limits import Fitted
 
-__all__ = ["from_rpc_error", "to_grpc_status"]
+__all__ = ["from_rpc_error", "request_id_of", "to_grpc_status"]
 
 
 def _rich() -> tuple[Any, Any, Any]:
@@ -122,7 +123,46 @@ def from_rpc_error(exc: grpc.RpcError) -> PlatformError:
                 _apply_detail(error, packed)
             except Exception:  # a corrupt payload: keep it as it came
                 error.details.append(packed)
+    _apply_call(error, call)
     return remote(error)
+
+
+def _apply_call(error: PlatformError, call: Any) -> None:
+    """Copy the call's metadata, debug string and request ID into ``error``."""
+    try:
+        error.initial_metadata = tuple(call.initial_metadata() or ())
+        error.trailing_metadata = tuple(call.trailing_metadata() or ())
+        error.debug_error_string = _debug_string(call)
+    except Exception:  # a call that cannot say: keep what there is
+        return
+    if error.request_id is None:
+        error.request_id = request_id_of(
+            error.trailing_metadata, error.initial_metadata
+        )
+
+
+def _debug_string(call: Any) -> str | None:
+    """grpc's debug string of a failed call, without waiting for it.
+
+    A streaming call's (a ``grpc.Future``) waits for a string that a call
+    cancelled on this side never gets, so it is read where grpc keeps it.
+    """
+    if isinstance(call, grpc.Future):
+        debug = getattr(getattr(call, "_state", None), "debug_error_string", None)
+    else:
+        debug = call.debug_error_string()
+    if isinstance(debug, bytes):
+        debug = debug.decode("utf-8", "replace")
+    return debug if isinstance(debug, str) else None
+
+
+def request_id_of(*metadata: Any) -> str | None:
+    """The first ``x-request-id`` in ``metadata`` (sequences of pairs)."""
+    for pairs in metadata:
+        for key, value in pairs:
+            if key == REQUEST_ID_HEADER and isinstance(value, str):
+                return value
+    return None
 
 
 def _apply_detail(error: PlatformError, packed: Any) -> None:
