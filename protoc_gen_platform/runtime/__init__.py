@@ -10,9 +10,11 @@ This module is its public face: every name a user needs is here, grouped by
 side. Its private modules (``_client``, ``_server``, ``_shared``) may change.
 """
 
-# What clients use: the client bases, streams, pagers, call options.
+# What clients use: the client bases, streams, pagers, call options, and
+# calls with their metadata.
 from ._client.async_client import AnyIterable, AsyncClient
 from ._client.base import DEFAULT_TIMEOUT, AsyncTokenSource, TokenSource
+from ._client.calls import Call, PendingCall, start, with_call
 from ._client.pagers import AsyncPager, Pager, Pages
 from ._client.streams import AsyncResponseStream, ResponseStream
 from ._client.sync_client import Client
@@ -88,6 +90,7 @@ __all__ = [
     "AsyncValidator",
     "AuthInterceptor",
     "CachingValidator",
+    "Call",
     "CancelledError",
     "Client",
     "DEFAULT",
@@ -105,6 +108,7 @@ __all__ = [
     "Pager",
     "Pages",
     "Paginator",
+    "PendingCall",
     "PermissionDeniedError",
     "PlatformError",
     "REQUEST_ID_HEADER",
@@ -134,10 +138,12 @@ __all__ = [
     "retry_service_config",
     "serve",
     "serve_async",
+    "start",
     "time_remaining",
     "to_status",
     "unimplemented",
     "unimplemented_async",
     "unimplemented_stream",
     "unwrap_result",
+    "with_call",
 ]
