@@ -15,6 +15,12 @@ side. Its private modules (``_client``, ``_server``, ``_shared``) may change.
 from ._client.async_client import AnyIterable, AsyncClient
 from ._client.base import DEFAULT_TIMEOUT, AsyncTokenSource, TokenSource
 from ._client.calls import Call, PendingCall, start, with_call
+from ._client.channels import (
+    ChannelOptions,
+    open_async_channel,
+    open_channel,
+    service_config,
+)
 from ._client.pagers import AsyncPager, Pager, Pages
 from ._client.streams import AsyncResponseStream, ResponseStream
 from ._client.sync_client import Client
@@ -92,6 +98,7 @@ __all__ = [
     "CachingValidator",
     "Call",
     "CancelledError",
+    "ChannelOptions",
     "Client",
     "DEFAULT",
     "DEFAULT_TIMEOUT",
@@ -135,9 +142,12 @@ __all__ = [
     "current_principal",
     "current_request_id",
     "from_rpc_error",
+    "open_async_channel",
+    "open_channel",
     "retry_service_config",
     "serve",
     "serve_async",
+    "service_config",
     "start",
     "time_remaining",
     "to_status",

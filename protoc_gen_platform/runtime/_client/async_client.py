@@ -10,8 +10,14 @@ import grpc
 
 from .._shared.rpc import Metadata, RequestT, ResponseT, Rpc, Timeout
 from .._shared.status import from_rpc_error
+from .channels import (
+    ChannelOptions,
+    channel_credentials,
+    check_plaintext_token,
+    open_async_channel,
+)
 from .base import DEFAULT_TIMEOUT, AsyncTokenSource, BaseClient, CallOptions
-from .base import ClientT, check_credentials, pages_of, sent_request_id
+from .base import ClientT, pages_of, sent_request_id
 from .calls import capture_now
 from .metadata import check_metadata
 from .pagers import AsyncPager, check_max_items
@@ -60,22 +66,43 @@ class AsyncClient(BaseClient):
         timeout: float | None = DEFAULT_TIMEOUT,
         metadata: Metadata | None = None,
         token: AsyncTokenSource = None,
+        interceptors: Iterable[Any] = (),
+        options: ChannelOptions = (),
+        compression: grpc.Compression | None = None,
+        allow_plaintext_token: bool = False,
     ) -> ClientT:
         """A client that owns a new asyncio channel to ``target``.
 
         As :meth:`Client.connect`: TLS with the system roots unless
         ``credentials`` or ``insecure=True``; the service config with its retry
-        policy is installed; :meth:`close` closes the channel. The channel is
-        opened at the first call, in the event loop that makes it.
+        policy is installed; ``interceptors`` (grpc.aio's), ``options``,
+        ``compression`` and ``allow_plaintext_token`` as there; :meth:`close`
+        closes the channel. The channel is opened at the first call, in the
+        event loop that makes it.
         """
-        check_credentials(credentials, insecure)
+        channel_credentials(credentials, insecure)
+        check_plaintext_token(target, insecure, token, allow_plaintext_token)
         client = cls(None, timeout=timeout, metadata=metadata, token=token)
         assert isinstance(client, AsyncClient)
         client._opener = functools.partial(
-            cls._open_channel, grpc.aio, target, credentials, insecure
+            open_async_channel,
+            target,
+            cls,
+            credentials=credentials,
+            insecure=insecure,
+            interceptors=interceptors,
+            options=options,
+            compression=compression,
         )
         client._owns_channel = True
         return client
+
+    @property
+    def channel(self) -> grpc.aio.Channel | None:
+        """The channel the client calls over; for a client made by
+        :meth:`connect`, None until its first call opens it."""
+        channel: grpc.aio.Channel | None = self._channel
+        return channel
 
     async def close(self) -> None:
         """Close the channel if this client created it; otherwise do nothing."""

@@ -29,7 +29,6 @@ __all__ = [
     "ClientT",
     "DEFAULT_TIMEOUT",
     "TokenSource",
-    "check_credentials",
     "pages_of",
     "sent_request_id",
 ]
@@ -86,26 +85,6 @@ class BaseClient:
     def __repr__(self) -> str:
         token = "<set>" if self._token is not None else None
         return f"{type(self).__name__}(timeout={self._timeout!r}, token={token})"
-
-    @classmethod
-    def _open_channel(
-        cls,
-        module: Any,
-        target: str,
-        credentials: grpc.ChannelCredentials | None,
-        insecure: bool,
-    ) -> Any:
-        """A channel from ``module`` (grpc or grpc.aio) carrying the service
-        config: TLS with the system roots unless ``credentials`` are given or
-        ``insecure`` asks for plaintext."""
-        options = [
-            ("grpc.service_config", cls.SERVICE_CONFIG),
-            ("grpc.enable_retries", 1),
-        ]
-        if insecure:
-            return module.insecure_channel(target, options=options)
-        creds = credentials or grpc.ssl_channel_credentials()
-        return module.secure_channel(target, creds, options=options)
 
     def _merge(
         self, timeout: Timeout, metadata: Metadata | None, auth: Pairs
@@ -169,13 +148,6 @@ class BaseClient:
             f"{type(self).__name__}: the channel is closed, so no more calls can "
             "be made with this client"
         )
-
-
-def check_credentials(
-    credentials: grpc.ChannelCredentials | None, insecure: bool
-) -> None:
-    if insecure and credentials is not None:
-        raise ValueError("pass either credentials or insecure=True, not both")
 
 
 def pages_of(rpc: Rpc[Any, Any]) -> Pages:

@@ -8,8 +8,14 @@ import grpc
 
 from .._shared.rpc import Metadata, RequestT, ResponseT, Rpc, Timeout
 from .._shared.status import from_rpc_error
+from .channels import (
+    ChannelOptions,
+    channel_credentials,
+    check_plaintext_token,
+    open_channel,
+)
 from .base import DEFAULT_TIMEOUT, BaseClient, ClientT, TokenSource
-from .base import check_credentials, pages_of, sent_request_id
+from .base import pages_of, sent_request_id
 from .pagers import Pager, check_max_items
 from .calls import Capture, capture_now
 from .streams import RequestPump, ResponseStream, cancelled_by_caller
@@ -55,6 +61,10 @@ class Client(BaseClient):
         timeout: float | None = DEFAULT_TIMEOUT,
         metadata: Metadata | None = None,
         token: TokenSource = None,
+        interceptors: Iterable[Any] = (),
+        options: ChannelOptions = (),
+        compression: grpc.Compression | None = None,
+        allow_plaintext_token: bool = False,
     ) -> ClientT:
         """A client that owns a new channel to ``target``.
 
@@ -62,12 +72,34 @@ class Client(BaseClient):
         ``credentials`` are given or ``insecure=True`` asks for plaintext. It
         carries the service's :attr:`SERVICE_CONFIG`, so calls that are safe to
         repeat are retried on UNAVAILABLE. :meth:`close` closes it.
+
+        ``interceptors`` (grpc's client interceptors) see every call, of all
+        four kinds; ``options`` are grpc channel options (keepalive, message
+        sizes...), applied after the retry policy; ``compression`` is the
+        channel's default. A bearer token is not sent in plaintext to another
+        host than this one unless ``allow_plaintext_token=True`` (a trusted
+        network, such as a service mesh): without it that is a ValueError.
         """
-        check_credentials(credentials, insecure)
+        channel_credentials(credentials, insecure)
+        check_plaintext_token(target, insecure, token, allow_plaintext_token)
         client = cls(None, timeout=timeout, metadata=metadata, token=token)
-        client._channel = cls._open_channel(grpc, target, credentials, insecure)
+        client._channel = open_channel(
+            target,
+            cls,
+            credentials=credentials,
+            insecure=insecure,
+            interceptors=interceptors,
+            options=options,
+            compression=compression,
+        )
         client._owns_channel = True
         return client
+
+    @property
+    def channel(self) -> grpc.Channel:
+        """The channel the client calls over."""
+        channel: grpc.Channel = self._channel
+        return channel
 
     def close(self) -> None:
         """Close the channel if this client created it; otherwise do nothing."""

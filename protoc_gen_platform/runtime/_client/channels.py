@@ -1,0 +1,131 @@
+"""Channels that carry the services' retry policies, for one service or many.
+
+``open_channel(target, EtlServiceClient, AuthServiceClient, insecure=True)``
+opens one channel whose service config merges theirs, so each service's
+retry policy applies; every client of those services can then share it:
+``EtlServiceClient(channel)``. ``open_async_channel`` is the asyncio twin.
+Both take interceptors (grpc's client interceptor API), channel options and
+compression, as ``connect()`` does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Sequence
+
+import grpc
+
+__all__ = [
+    "ChannelOptions",
+    "channel_credentials",
+    "check_plaintext_token",
+    "open_async_channel",
+    "open_channel",
+    "service_config",
+]
+
+ChannelOptions = Sequence[tuple[str, Any]]
+"""grpc channel options, as ``(key, value)`` pairs."""
+
+
+def service_config(*clients: Any) -> str:
+    """One gRPC service config (JSON) holding the method configs, retry
+    policies included, of the given client classes' services."""
+    methods: list[Any] = []
+    for client in clients:
+        methods.extend(json.loads(client.SERVICE_CONFIG)["methodConfig"])
+    return json.dumps({"methodConfig": methods}, sort_keys=True)
+
+
+def _options(config: str, options: ChannelOptions) -> list[tuple[str, Any]]:
+    """The retry policy first; the caller's options after, and so winning."""
+    return [("grpc.service_config", config), ("grpc.enable_retries", 1), *options]
+
+
+def channel_credentials(
+    credentials: grpc.ChannelCredentials | None, insecure: bool
+) -> grpc.ChannelCredentials | None:
+    """The credentials to open a channel with; None for plaintext."""
+    if insecure and credentials is not None:
+        raise ValueError("pass either credentials or insecure=True, not both")
+    return None if insecure else credentials or grpc.ssl_channel_credentials()
+
+
+def open_channel(
+    target: str,
+    *clients: Any,
+    credentials: grpc.ChannelCredentials | None = None,
+    insecure: bool = False,
+    interceptors: Iterable[Any] = (),
+    options: ChannelOptions = (),
+    compression: grpc.Compression | None = None,
+) -> grpc.Channel:
+    """A ``grpc.Channel`` to ``target`` with the retry policies of the
+    services of ``clients`` (client classes): TLS with the system's roots
+    unless ``credentials`` are given or ``insecure=True`` asks for plaintext;
+    ``interceptors`` (grpc's client interceptors) see every call."""
+    config = _options(service_config(*clients), options)
+    creds = channel_credentials(credentials, insecure)
+    if creds is None:
+        channel = grpc.insecure_channel(target, options=config, compression=compression)
+    else:
+        channel = grpc.secure_channel(
+            target, creds, options=config, compression=compression
+        )
+    chosen = list(interceptors)
+    return grpc.intercept_channel(channel, *chosen) if chosen else channel
+
+
+def open_async_channel(
+    target: str,
+    *clients: Any,
+    credentials: grpc.ChannelCredentials | None = None,
+    insecure: bool = False,
+    interceptors: Iterable[Any] = (),
+    options: ChannelOptions = (),
+    compression: grpc.Compression | None = None,
+) -> grpc.aio.Channel:
+    """The asyncio twin of :func:`open_channel` (call it in the event loop
+    that will use the channel); ``interceptors`` are grpc.aio's."""
+    config = _options(service_config(*clients), options)
+    creds = channel_credentials(credentials, insecure)
+    chosen = list(interceptors) or None
+    if creds is None:
+        return grpc.aio.insecure_channel(
+            target, options=config, compression=compression, interceptors=chosen
+        )
+    return grpc.aio.secure_channel(
+        target, creds, options=config, compression=compression, interceptors=chosen
+    )
+
+
+def check_plaintext_token(
+    target: str, insecure: bool, token: object, allow_plaintext_token: bool
+) -> None:
+    """Refuse to send a bearer token unencrypted to a host that is not this
+    machine, unless the caller says it is safe (a service mesh, say)."""
+    if not insecure or token is None or allow_plaintext_token or _is_local(target):
+        return
+    raise ValueError(
+        f"refusing to send a bearer token in plaintext to {target}: use TLS, or "
+        "pass allow_plaintext_token=True if the network is trusted (a service mesh)"
+    )
+
+
+def _is_local(target: str) -> bool:
+    """Whether ``target`` is this machine: loopback, or a Unix socket."""
+    if target.startswith(("unix:", "unix-abstract:")):
+        return True
+    host = target.split("///", 1)[-1]  # a name resolver's scheme, like dns:///
+    if host.startswith("["):
+        host = host[1 : host.find("]")]
+    elif host.count(":") == 1:
+        host = host.rsplit(":", 1)[0]
+    if host == "localhost":
+        return True
+    import ipaddress  # here: only connect() with a token and plaintext needs it
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
