@@ -86,10 +86,12 @@ def open_async_channel(
     compression: grpc.Compression | None = None,
 ) -> grpc.aio.Channel:
     """The asyncio twin of :func:`open_channel` (call it in the event loop
-    that will use the channel); ``interceptors`` are grpc.aio's."""
+    that will use the channel); ``interceptors`` are grpc.aio's. One that
+    implements several kinds sees all of them (grpc.aio alone would give it
+    only the first)."""
     config = _options(service_config(*clients), options)
     creds = channel_credentials(credentials, insecure)
-    chosen = list(interceptors) or None
+    chosen = [one for i in interceptors for one in _one_kind_each(i)] or None
     if creds is None:
         return grpc.aio.insecure_channel(
             target, options=config, compression=compression, interceptors=chosen
@@ -97,6 +99,50 @@ def open_async_channel(
     return grpc.aio.secure_channel(
         target, creds, options=config, compression=compression, interceptors=chosen
     )
+
+
+class _OneKind:
+    """One kind of an interceptor that implements several: grpc.aio uses an
+    interceptor for the first kind it implements only, and drops the rest."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+
+class _UnaryUnary(_OneKind, grpc.aio.UnaryUnaryClientInterceptor):
+    async def intercept_unary_unary(self, *args: Any) -> Any:
+        return await self._inner.intercept_unary_unary(*args)
+
+
+class _UnaryStream(_OneKind, grpc.aio.UnaryStreamClientInterceptor):
+    async def intercept_unary_stream(self, *args: Any) -> Any:
+        return await self._inner.intercept_unary_stream(*args)
+
+
+class _StreamUnary(_OneKind, grpc.aio.StreamUnaryClientInterceptor):
+    async def intercept_stream_unary(self, *args: Any) -> Any:
+        return await self._inner.intercept_stream_unary(*args)
+
+
+class _StreamStream(_OneKind, grpc.aio.StreamStreamClientInterceptor):
+    async def intercept_stream_stream(self, *args: Any) -> Any:
+        return await self._inner.intercept_stream_stream(*args)
+
+
+_KINDS: tuple[tuple[type, type[_OneKind]], ...] = (
+    (grpc.aio.UnaryUnaryClientInterceptor, _UnaryUnary),
+    (grpc.aio.UnaryStreamClientInterceptor, _UnaryStream),
+    (grpc.aio.StreamUnaryClientInterceptor, _StreamUnary),
+    (grpc.aio.StreamStreamClientInterceptor, _StreamStream),
+)
+
+
+def _one_kind_each(interceptor: Any) -> list[Any]:
+    """``interceptor``, or one adapter per kind when it implements several."""
+    adapters = [
+        one(interceptor) for kind, one in _KINDS if isinstance(interceptor, kind)
+    ]
+    return adapters if len(adapters) > 1 else [interceptor]
 
 
 def check_plaintext_token(
