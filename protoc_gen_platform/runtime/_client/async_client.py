@@ -18,6 +18,7 @@ from .channels import (
 )
 from .base import DEFAULT_TIMEOUT, AsyncTokenSource, BaseClient, CallOptions
 from .base import ClientT, pages_of, sent_request_id
+from .calllog import CallLog, start_log
 from .calls import capture_now
 from .metadata import check_metadata
 from .pagers import AsyncPager, check_max_items
@@ -183,6 +184,7 @@ class AsyncClient(BaseClient):
         if not isinstance(options, tuple):
             options = self._merge(timeout, metadata, self._fresh_auth(await options))
         capture = capture_now()
+        log = start_log(rpc.path, options[1])
         try:
             call = self._start(rpc, payload, options)
             response = await call
@@ -190,9 +192,18 @@ class AsyncClient(BaseClient):
                 capture.keep(
                     await call.initial_metadata(), await call.trailing_metadata()
                 )
+            if log is not None:
+                log.done(
+                    "OK", await call.initial_metadata(), await call.trailing_metadata()
+                )
             return response
         except grpc.RpcError as exc:
-            raise sent_request_id(from_rpc_error(exc), options[1]) from exc
+            error = sent_request_id(from_rpc_error(exc), options[1])
+            if log is not None:
+                log.done(
+                    error.code.name, error.initial_metadata, error.trailing_metadata
+                )
+            raise error from exc
         except asyncio.CancelledError:
             if pump is None or pump.failure is None:
                 raise  # the caller's task itself was cancelled
@@ -221,8 +232,10 @@ class AsyncClient(BaseClient):
         if metadata:
             check_metadata(metadata, "metadata")  # a mistake shows at the call
 
-        async def start() -> Any:
-            return self._start(rpc, request, await self._options(timeout, metadata))
+        async def start() -> tuple[Any, CallLog | None]:
+            options = await self._options(timeout, metadata)
+            log = start_log(rpc.path, options[1])
+            return self._start(rpc, request, options), log
 
         return AsyncResponseStream(start)
 
@@ -250,8 +263,10 @@ class AsyncClient(BaseClient):
             check_metadata(metadata, "metadata")  # a mistake shows at the call
         pump = AsyncRequestPump(requests)
 
-        async def start() -> Any:
-            return self._start(rpc, pump, await self._options(timeout, metadata))
+        async def start() -> tuple[Any, CallLog | None]:
+            options = await self._options(timeout, metadata)
+            log = start_log(rpc.path, options[1])
+            return self._start(rpc, pump, options), log
 
         return AsyncResponseStream(start, pump)
 

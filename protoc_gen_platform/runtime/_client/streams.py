@@ -26,6 +26,7 @@ import grpc
 from .._shared.errors import CancelledError, remote
 from .._shared.rpc import RequestT, ResponseT
 from .._shared.status import from_rpc_error
+from .calllog import CallLog
 
 __all__ = [
     "AsyncRequestPump",
@@ -107,11 +108,17 @@ class ResponseStream(Generic[ResponseT], Iterator[ResponseT]):
     block cancels it too, and so does dropping the stream.
     """
 
-    __slots__ = ("_call", "_pump")
+    __slots__ = ("_call", "_pump", "_log")
 
-    def __init__(self, call: Any, pump: RequestPump[Any] | None = None) -> None:
+    def __init__(
+        self,
+        call: Any,
+        pump: RequestPump[Any] | None = None,
+        log: CallLog | None = None,
+    ) -> None:
         self._call = call
         self._pump = pump
+        self._log = log
 
     def __iter__(self) -> ResponseStream[ResponseT]:
         return self
@@ -119,13 +126,24 @@ class ResponseStream(Generic[ResponseT], Iterator[ResponseT]):
     def __next__(self) -> ResponseT:
         try:
             response: ResponseT = next(self._call)
+        except StopIteration:
+            self._end("OK")
+            raise
         except grpc.RpcError as exc:
+            error = from_rpc_error(exc)
+            self._end(error.code.name)
             failure = self._pump.failure if self._pump is not None else None
             if failure is None:
-                raise from_rpc_error(exc) from exc
+                raise error from exc
         else:
             return response
         raise failure  # the caller's own exception, as it was raised
+
+    def _end(self, code: str) -> None:
+        """Write the call's log line, once, when the stream ends."""
+        log, self._log = self._log, None
+        if log is not None:
+            log.done(code, self.initial_metadata(), self.trailing_metadata())
 
     def cancel(self) -> bool:
         """Cancel the call; False if it had already finished."""
@@ -161,14 +179,23 @@ class AsyncResponseStream(Generic[ResponseT], AsyncIterator[ResponseT]):
     iterating a cancelled stream raises :class:`CancelledError`.
     """
 
-    __slots__ = ("_start", "_call", "_responses", "_pump", "_failure", "_cancelled")
+    __slots__ = (
+        "_start",
+        "_call",
+        "_responses",
+        "_pump",
+        "_failure",
+        "_cancelled",
+        "_log",
+    )
 
     def __init__(
         self,
-        start: Callable[[], Awaitable[Any]],
+        start: Callable[[], Awaitable[tuple[Any, CallLog | None]]],
         pump: AsyncRequestPump[Any] | None = None,
     ) -> None:
-        self._start: Callable[[], Awaitable[Any]] | None = start
+        self._start: Callable[[], Awaitable[tuple[Any, CallLog | None]]] | None = start
+        self._log: CallLog | None = None
         self._call: Any = None
         self._responses: AsyncIterator[Any] | None = None
         self._pump = pump
@@ -187,9 +214,11 @@ class AsyncResponseStream(Generic[ResponseT], AsyncIterator[ResponseT]):
             assert self._responses is not None
             response: ResponseT = await self._responses.__anext__()
         except StopAsyncIteration:
+            await self._end("OK")
             raise
         except grpc.RpcError as exc:
             self._failure = from_rpc_error(exc)
+            await self._end(self._failure.code.name)
             raise self._failure from exc
         except asyncio.CancelledError:
             self._failure = self._local_failure()
@@ -206,8 +235,18 @@ class AsyncResponseStream(Generic[ResponseT], AsyncIterator[ResponseT]):
         if self._start is None:
             raise asyncio.CancelledError  # cancelled before it started
         start, self._start = self._start, None
-        self._call = await start()
+        self._call, self._log = await start()
         self._responses = self._call.__aiter__()
+
+    async def _end(self, code: str) -> None:
+        """Write the call's log line, once, when the stream ends."""
+        log, self._log = self._log, None
+        if log is not None:
+            log.done(
+                code,
+                await self._call.initial_metadata(),
+                await self._call.trailing_metadata(),
+            )
 
     def _local_failure(self) -> BaseException | None:
         """Why grpc cancelled the call, when it was on this side."""

@@ -17,6 +17,7 @@ from .channels import (
 from .base import DEFAULT_TIMEOUT, BaseClient, ClientT, TokenSource
 from .base import pages_of, sent_request_id
 from .pagers import Pager, check_max_items
+from .calllog import start_log
 from .calls import Capture, capture_now
 from .streams import RequestPump, ResponseStream, cancelled_by_caller
 
@@ -121,22 +122,34 @@ class Client(BaseClient):
         metadata: Metadata | None,
         pump: RequestPump[Any] | None = None,
     ) -> Any:
-        """Make one call: its response, or its response iterator."""
+        """Make one call: its response, or its stream of responses."""
         auth = self._auth
         if auth is None:
             auth = self._fresh_auth(self._token())
         seconds, merged = self._merge(timeout, metadata, auth)
         call = self._multicallable(self._channel, rpc)
+        log = start_log(rpc.path, merged)
         capture = capture_now()
         try:
-            if capture is None or rpc.kind.endswith("_stream"):
-                return call(payload, timeout=seconds, metadata=merged)
-            if capture.claim(merged):
-                return _captured(call, payload, seconds, merged, capture)
+            if rpc.kind.endswith("_stream"):
+                responses = call(payload, timeout=seconds, metadata=merged)
+                return ResponseStream(responses, pump, log)
+            if log is not None and capture is None:
+                capture = Capture()  # the log line wants the response's metadata
+            if capture is not None and capture.claim(merged):
+                response = _captured(call, payload, seconds, merged, capture)
+                if log is not None:
+                    log.done("OK", capture.initial, capture.trailing)
+                return response
             return call(payload, timeout=seconds, metadata=merged)
         except grpc.RpcError as exc:
+            error = sent_request_id(from_rpc_error(exc), merged)
+            if log is not None:
+                log.done(
+                    error.code.name, error.initial_metadata, error.trailing_metadata
+                )
             if pump is None or pump.failure is None:
-                raise sent_request_id(from_rpc_error(exc), merged) from exc
+                raise error from exc
             failure = pump.failure
         except grpc.FutureCancelledError as exc:  # a PendingCall cancelled
             raise cancelled_by_caller() from exc
@@ -165,7 +178,10 @@ class Client(BaseClient):
         metadata: Metadata | None,
     ) -> ResponseStream[ResponseT]:
         rpc.warn_if_deprecated()
-        return ResponseStream(self._invoke(rpc, request, timeout, metadata))
+        stream: ResponseStream[ResponseT] = self._invoke(
+            rpc, request, timeout, metadata
+        )
+        return stream
 
     def _stream_unary(
         self,
@@ -188,7 +204,10 @@ class Client(BaseClient):
     ) -> ResponseStream[ResponseT]:
         rpc.warn_if_deprecated()
         pump = RequestPump(requests)
-        return ResponseStream(self._invoke(rpc, pump, timeout, metadata, pump), pump)
+        stream: ResponseStream[ResponseT] = self._invoke(
+            rpc, pump, timeout, metadata, pump
+        )
+        return stream
 
     def _paginate(
         self,

@@ -24,6 +24,7 @@ import uuid
 from typing import Any, TypeVar
 
 __all__ = [
+    "ATTEMPT_HEADER",
     "REQUEST_ID_HEADER",
     "RequestIdFilter",
     "Served",
@@ -38,6 +39,12 @@ __all__ = [
 REQUEST_ID_HEADER = "x-request-id"
 """The metadata key that carries a call's request ID, both ways."""
 
+ATTEMPT_HEADER = "x-rpc-attempt"
+"""The response header that says which attempt of a retried call answered
+(from grpc's ``grpc-previous-rpc-attempts``; absent on a first attempt)."""
+
+_PREVIOUS_ATTEMPTS = "grpc-previous-rpc-attempts"
+
 _VALID_ID = re.compile(r"[!-~]{1,128}")  # printable ASCII, no spaces
 _PrincipalT = TypeVar("_PrincipalT")
 
@@ -45,19 +52,33 @@ _PrincipalT = TypeVar("_PrincipalT")
 class Served:
     """One call being served (internal): what the runtime knows of it."""
 
-    __slots__ = ("context", "request_id", "deadline", "principal", "headers_sent")
+    __slots__ = (
+        "context",
+        "request_id",
+        "deadline",
+        "attempt",
+        "principal",
+        "headers_sent",
+    )
 
-    def __init__(self, context: Any, request_id: str, deadline: float | None) -> None:
+    def __init__(
+        self, context: Any, request_id: str, deadline: float | None, attempt: int = 1
+    ) -> None:
         self.context = context
         self.request_id = request_id
         self.deadline = deadline  # time.monotonic() at which the call expires
+        self.attempt = attempt
         self.principal: object = None
         self.headers_sent = False
 
     @property
-    def header(self) -> tuple[tuple[str, str]]:
-        """The response header that echoes the request ID."""
-        return ((REQUEST_ID_HEADER, self.request_id),)
+    def header(self) -> tuple[tuple[str, str], ...]:
+        """The response headers that echo the request ID (and the attempt, on
+        a retry)."""
+        echo: tuple[tuple[str, str], ...] = ((REQUEST_ID_HEADER, self.request_id),)
+        if self.attempt > 1:
+            echo += ((ATTEMPT_HEADER, str(self.attempt)),)
+        return echo
 
 
 _SERVED: contextvars.ContextVar[Served | None] = contextvars.ContextVar(
@@ -82,19 +103,20 @@ def begin_served(context: Any) -> tuple[Served, contextvars.Token[Any] | None]:
     if current is not None and current.context is context:
         return current, None
     request_id = None
+    previous = 0
     for key, value in context.invocation_metadata() or ():
-        if (
-            key == REQUEST_ID_HEADER
-            and isinstance(value, str)
-            and _VALID_ID.fullmatch(value)
-        ):
-            request_id = value
-            break
+        if not isinstance(value, str):
+            continue
+        if key == REQUEST_ID_HEADER and _VALID_ID.fullmatch(value):
+            request_id = request_id or value
+        elif key == _PREVIOUS_ATTEMPTS and value.isdigit():
+            previous = int(value)
     remaining = context.time_remaining()
     served = Served(
         context,
         request_id or uuid.uuid4().hex,
         None if remaining is None else time.monotonic() + remaining,
+        previous + 1,
     )
     return served, _SERVED.set(served)
 
@@ -156,5 +178,6 @@ class RequestIdFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id() or "-"
+        if not hasattr(record, "request_id"):  # a client's call log has its own
+            record.request_id = current_request_id() or "-"
         return True
