@@ -48,7 +48,12 @@ class PlatformError(Exception):
         domain: The logical owner of ``reason``, such as ``auth.platform``.
         metadata: Extra key/value detail about the cause.
         field_violations: ``(field, description)`` pairs for bad requests.
-        retry_delay: How long to wait before retrying, or None.
+        retry_delay: How long to wait before retrying, or None. A servicer's
+            also tells grpc's retry policy on the client to wait that long
+            before its next attempt (``grpc-retry-pushback-ms``).
+        allow_retry: False when the error asks the client's retry policy
+            not to retry the call at all, whatever its code (a pushback of
+            -1); a servicer sets it with ``allow_retry=False``.
         request_id: The id of the failed request: the server's (its
             ``RequestInfo``, else its ``x-request-id`` header), else the one
             the client sent.
@@ -84,6 +89,7 @@ class PlatformError(Exception):
         retry_delay: datetime.timedelta | None = None,
         request_id: str | None = None,
         in_band: bool = False,
+        allow_retry: bool = True,
     ) -> None:
         super().__init__(_text("message", message))
         self.message = message
@@ -94,6 +100,7 @@ class PlatformError(Exception):
         self.retry_delay = _retry_delay(retry_delay)
         self.request_id = _optional_text("request_id", request_id)
         self.in_band = bool(in_band)
+        self.allow_retry = bool(allow_retry)
         self.initial_metadata: tuple[tuple[str, str | bytes], ...] = ()
         self.trailing_metadata: tuple[tuple[str, str | bytes], ...] = ()
         self.debug_error_string: str | None = None
@@ -113,6 +120,7 @@ class PlatformError(Exception):
         retry_delay: datetime.timedelta | None = None,
         request_id: str | None = None,
         in_band: bool = False,
+        allow_retry: bool = True,
     ) -> PlatformError:
         """The exception of the subclass for ``code`` (which must not be OK)."""
         cls = _BY_CODE.get(code)
@@ -127,6 +135,7 @@ class PlatformError(Exception):
             retry_delay=retry_delay,
             request_id=request_id,
             in_band=in_band,
+            allow_retry=allow_retry,
         )
 
     @property
@@ -164,6 +173,7 @@ class PlatformError(Exception):
             retry_delay=self.retry_delay,
             request_id=self.request_id,
             in_band=self.in_band,
+            allow_retry=self.allow_retry,
         )
         copy.__cause__ = self
         return copy

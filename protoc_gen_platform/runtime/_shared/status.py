@@ -57,8 +57,36 @@ def to_grpc_status(error: PlatformError) -> grpc.Status:
     status = _status(error, fitted)
     if status.ByteSize() + percent_encoded_size(fitted.message) > TRAILERS.total:
         del status.details[:]  # not reached with the limits; never risk the code
-    result: grpc.Status = _rich()[2].to_status(status)
-    return result
+    plain = _rich()[2].to_status(status)
+    return _Status(
+        plain.code, plain.details, plain.trailing_metadata + _pushback(error)
+    )
+
+
+class _Status(grpc.Status):
+    """A status to end a call with: its code, message and trailers."""
+
+    def __init__(
+        self, code: grpc.StatusCode, details: str, trailing_metadata: tuple[Any, ...]
+    ) -> None:
+        self.code = code
+        self.details = details
+        self.trailing_metadata = trailing_metadata
+
+
+PUSHBACK = "grpc-retry-pushback-ms"
+"""The trailer grpc's own retry policy obeys: wait so many milliseconds
+before the next attempt, or (-1) make none."""
+
+
+def _pushback(error: PlatformError) -> tuple[tuple[str, str], ...]:
+    """The retry pushback for ``error``: -1 when it refuses retries, else its
+    ``retry_delay`` in milliseconds."""
+    if not error.allow_retry:
+        return ((PUSHBACK, "-1"),)
+    if error.retry_delay is None:
+        return ()
+    return ((PUSHBACK, str(int(error.retry_delay.total_seconds() * 1000))),)
 
 
 def _status(error: PlatformError, fitted: Fitted) -> Any:
@@ -124,6 +152,9 @@ def from_rpc_error(exc: grpc.RpcError) -> PlatformError:
             except Exception:  # a corrupt payload: keep it as it came
                 error.details.append(packed)
     _apply_call(error, call)
+    for key, value in error.trailing_metadata:
+        if key == PUSHBACK and value == "-1":
+            error.allow_retry = False
     return remote(error)
 
 
