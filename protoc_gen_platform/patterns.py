@@ -16,6 +16,12 @@ Detection looks only at shapes, never at configuration:
   ``principal`` and a ``google.protobuf.Duration expires_in`` (as the
   platform's ``AuthService.ValidateToken``). The service then gets caching
   token validators for the serving runtime's auth interceptor.
+* **token issuing**: a unary RPC whose response holds an issued token (a
+  message with ``string access_token``, ``Timestamp access_token_expire_time``
+  and ``string refresh_token``), and optionally one that takes
+  ``string refresh_token`` and answers the same (as the platform's
+  ``AuthService.IssueToken`` and ``RefreshToken``). The service then gets
+  token sources that keep an access token fresh.
 """
 
 from __future__ import annotations
@@ -32,9 +38,11 @@ __all__ = [
     "Pagination",
     "ResultOneof",
     "TokenCheck",
+    "TokenIssuing",
     "pagination",
     "result_oneof",
     "token_check",
+    "token_issuing",
     "uses_error_type",
 ]
 
@@ -227,3 +235,66 @@ def token_check(model: Model, service: Service) -> TokenCheck | None:
         ):
             return TokenCheck(method, principal.type_name)
     return None
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenIssuing:
+    """RPCs that issue (and refresh) access tokens: the field of their
+    responses that holds the issued token."""
+
+    issue: Method
+    issue_field: str
+    refresh: Method | None
+    refresh_field: str
+
+
+_TIMESTAMP = "google.protobuf.Timestamp"
+
+
+def _issued_field(model: Model, message: Message) -> str | None:
+    """The field of ``message`` that holds an issued token, if any."""
+    for field in message.fields:
+        if field.type != _MESSAGE or field.repeated or keyword.iskeyword(field.name):
+            continue
+        inner = model.types.get(field.type_name)
+        if not isinstance(inner, Message):
+            continue
+        by_name = {f.name: f for f in inner.fields}
+        expiry = by_name.get("access_token_expire_time")
+        if (
+            _has(
+                inner,
+                {"access_token": _FDP.TYPE_STRING, "refresh_token": _FDP.TYPE_STRING},
+            )
+            and expiry is not None
+            and expiry.type_name == _TIMESTAMP
+        ):
+            return field.name
+    return None
+
+
+def token_issuing(model: Model, service: Service) -> TokenIssuing | None:
+    """The token-issuing RPCs of ``service``, if it has them."""
+    issue: tuple[Method, str] | None = None
+    refresh: tuple[Method, str] | None = None
+    for method in service.methods:
+        if method.kind.client_streaming or method.kind.server_streaming:
+            continue
+        found = _issued_field(model, model.message(method.output_type))
+        if found is None:
+            continue
+        redeems = _has(
+            model.message(method.input_type), {"refresh_token": _FDP.TYPE_STRING}
+        )
+        if redeems and refresh is None:
+            refresh = (method, found)
+        elif not redeems and issue is None:
+            issue = (method, found)
+    if issue is None:
+        return None
+    return TokenIssuing(
+        issue[0],
+        issue[1],
+        refresh[0] if refresh else None,
+        refresh[1] if refresh else "",
+    )

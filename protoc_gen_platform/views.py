@@ -20,15 +20,18 @@ from .patterns import (
     PaginationCheck,
     ResultOneof,
     TokenCheck,
+    TokenIssuing,
     pagination,
     result_oneof,
     token_check,
+    token_issuing,
 )
 
 __all__ = [
     "MethodView",
     "ModuleView",
     "ServiceView",
+    "TokenSourceView",
     "ValidatorView",
     "module_view",
 ]
@@ -149,6 +152,36 @@ class ValidatorView:
 
 
 @dataclasses.dataclass(frozen=True)
+class TokenSourceView:
+    """The token sources of a service with token-issuing RPCs."""
+
+    sync_class: str
+    async_class: str
+    issue: MethodView
+    issue_field: str
+    refresh: MethodView | None
+    refresh_field: str
+
+    @functools.cached_property
+    def doc(self) -> str:
+        """The token source classes' docstring text."""
+        renewal = (
+            f"renews it with ``{self.refresh.rpc.path}``\n"
+            "(falling back to a new issue if that fails)"
+            if self.refresh
+            else "issues a new one"
+        )
+        return (
+            "A token source to pass as ``token=`` to any client: it gets an\n"
+            f"access token with ``{self.issue.rpc.path}``\n"
+            f"(``request`` holds the credentials) and, ``margin`` seconds before\n"
+            f"it expires, {renewal}. Concurrent callers wait for one\n"
+            "renewal; a client refused with UNAUTHENTICATED drops the token and\n"
+            "retries once with a new one."
+        )
+
+
+@dataclasses.dataclass(frozen=True)
 class ServiceView:
     """One service as generated: its class and function names and methods."""
 
@@ -160,6 +193,7 @@ class ServiceView:
     add_function: str
     methods: tuple[MethodView, ...]
     validator: ValidatorView | None
+    token_source: TokenSourceView | None
 
     @functools.cached_property
     def client_doc(self) -> str:
@@ -265,6 +299,11 @@ class ModuleView:
                         if s.validator
                         else ()
                     ),
+                    *(
+                        (s.token_source.sync_class, s.token_source.async_class)
+                        if s.token_source
+                        else ()
+                    ),
                 )
             )
         )
@@ -297,6 +336,7 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
         for rpc in service.methods
     }
     checks = {service: token_check(model, service) for service in proto.services}
+    issuing = {service: token_issuing(model, service) for service in proto.services}
     extra_types = [
         name
         for result, check in shapes.values()
@@ -309,7 +349,14 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
     imports = naming.ImportTable.for_file(model, proto, extra_types)
     services = tuple(
         _service_view(
-            s, scope, imports, proto, shapes, checks[s], len(proto.services) > 1
+            s,
+            scope,
+            imports,
+            proto,
+            shapes,
+            checks[s],
+            issuing[s],
+            len(proto.services) > 1,
         )
         for s in proto.services
     )
@@ -329,6 +376,7 @@ def _service_view(
     proto: ProtoFile,
     shapes: dict[Method, tuple[ResultOneof | None, PaginationCheck]],
     token: TokenCheck | None,
+    issuing: TokenIssuing | None,
     qualify: bool,
 ) -> ServiceView:
     names = naming.service_names(service, scope)
@@ -373,8 +421,24 @@ def _service_view(
             method=next(m for m in methods if m.rpc is token.method),
             principal_type=imports.type_ref(token.principal_type),
         )
+    source = None
+    if issuing is not None:
+        owner = f"service {service.name}"
+        by_rpc = {m.rpc: m for m in methods}
+        source = TokenSourceView(
+            sync_class=scope.claim(f"{service.name}TokenSource", owner),
+            async_class=scope.claim(f"{service.name}AsyncTokenSource", owner),
+            issue=by_rpc[issuing.issue],
+            issue_field=issuing.issue_field,
+            refresh=by_rpc[issuing.refresh] if issuing.refresh else None,
+            refresh_field=issuing.refresh_field,
+        )
     return ServiceView(
-        service=service, methods=tuple(methods), validator=validator, **names
+        service=service,
+        methods=tuple(methods),
+        validator=validator,
+        token_source=source,
+        **names,
     )
 
 

@@ -24,6 +24,7 @@ from ._client.channels import (
 from ._client.pagers import AsyncPager, Pager, Pages
 from ._client.streams import AsyncResponseStream, ResponseStream
 from ._client.sync_client import Client
+from ._client.tokens import AsyncRefreshingToken, Grant, RefreshingToken, grant
 
 # What servers use: servicer bases, registration, aborting, authentication,
 # pagination.
@@ -89,6 +90,7 @@ __all__ = [
     "AsyncCachingValidator",
     "AsyncClient",
     "AsyncPager",
+    "AsyncRefreshingToken",
     "AsyncResponseStream",
     "AsyncServer",
     "AsyncServicer",
@@ -106,6 +108,7 @@ __all__ = [
     "DeadlineExceededError",
     "Default",
     "FailedPreconditionError",
+    "Grant",
     "InternalError",
     "InvalidArgumentError",
     "Metadata",
@@ -119,6 +122,7 @@ __all__ = [
     "PermissionDeniedError",
     "PlatformError",
     "REQUEST_ID_HEADER",
+    "RefreshingToken",
     "RequestIdFilter",
     "ResourceExhaustedError",
     "ResponseStream",
@@ -142,6 +146,7 @@ __all__ = [
     "current_principal",
     "current_request_id",
     "from_rpc_error",
+    "grant",
     "open_async_channel",
     "open_channel",
     "retry_service_config",

@@ -9,6 +9,7 @@ from typing import Any, AsyncIterable, Awaitable, Callable, Iterable, Union
 import grpc
 
 from .._shared.rpc import Metadata, RequestT, ResponseT, Rpc, Timeout
+from .._shared.errors import UnauthenticatedError
 from .._shared.status import from_rpc_error
 from .channels import (
     ChannelOptions,
@@ -199,6 +200,8 @@ class AsyncClient(BaseClient):
             return response
         except grpc.RpcError as exc:
             error = sent_request_id(from_rpc_error(exc), options[1])
+            if capture is not None:
+                capture.taken = False  # free for a retry of the call (a new token)
             if log is not None:
                 log.done(
                     error.code.name, error.initial_metadata, error.trailing_metadata
@@ -218,8 +221,26 @@ class AsyncClient(BaseClient):
         metadata: Metadata | None,
     ) -> ResponseT:
         rpc.warn_if_deprecated()
-        response: ResponseT = await self._invoke(rpc, request, timeout, metadata)
+        response: ResponseT = await self._unary(rpc, request, timeout, metadata)
         return response
+
+    async def _unary(
+        self,
+        rpc: Rpc[Any, Any],
+        request: Any,
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> Any:
+        """As :meth:`Client._unary`: once more with a fresh token."""
+        try:
+            return await self._invoke(rpc, request, timeout, metadata)
+        except UnauthenticatedError:
+            if not callable(self._token):
+                raise
+        invalidate = getattr(self._token, "invalidate", None)
+        if callable(invalidate):
+            invalidate()
+        return await self._invoke(rpc, request, timeout, metadata)
 
     def _unary_stream(
         self,
@@ -284,7 +305,7 @@ class AsyncClient(BaseClient):
         check_max_items(max_items)
 
         async def fetch(page: Any) -> Any:
-            return await self._invoke(rpc, page, timeout, metadata)
+            return await self._unary(rpc, page, timeout, metadata)
 
         first = pages.first_request(request, page_size)
         return await AsyncPager.start(fetch, pages, first, max_items)

@@ -7,6 +7,7 @@ from typing import Any, Iterable
 import grpc
 
 from .._shared.rpc import Metadata, RequestT, ResponseT, Rpc, Timeout
+from .._shared.errors import UnauthenticatedError
 from .._shared.status import from_rpc_error
 from .channels import (
     ChannelOptions,
@@ -144,6 +145,8 @@ class Client(BaseClient):
             return call(payload, timeout=seconds, metadata=merged)
         except grpc.RpcError as exc:
             error = sent_request_id(from_rpc_error(exc), merged)
+            if capture is not None:
+                capture.taken = False  # free for a retry of the call (a new token)
             if log is not None:
                 log.done(
                     error.code.name, error.initial_metadata, error.trailing_metadata
@@ -167,8 +170,27 @@ class Client(BaseClient):
         metadata: Metadata | None,
     ) -> ResponseT:
         rpc.warn_if_deprecated()
-        response: ResponseT = self._invoke(rpc, request, timeout, metadata)
+        response: ResponseT = self._unary(rpc, request, timeout, metadata)
         return response
+
+    def _unary(
+        self,
+        rpc: Rpc[Any, Any],
+        request: Any,
+        timeout: Timeout,
+        metadata: Metadata | None,
+    ) -> Any:
+        """One unary call. Refused with UNAUTHENTICATED while the token comes
+        from a callable, it is made once more, with a fresh token."""
+        try:
+            return self._invoke(rpc, request, timeout, metadata)
+        except UnauthenticatedError:
+            if not callable(self._token):
+                raise
+        invalidate = getattr(self._token, "invalidate", None)
+        if callable(invalidate):
+            invalidate()
+        return self._invoke(rpc, request, timeout, metadata)
 
     def _unary_stream(
         self,
@@ -223,7 +245,7 @@ class Client(BaseClient):
         check_max_items(max_items)
 
         def fetch(page: Any) -> Any:
-            return self._invoke(rpc, page, timeout, metadata)
+            return self._unary(rpc, page, timeout, metadata)
 
         return Pager(fetch, pages, pages.first_request(request, page_size), max_items)
 
