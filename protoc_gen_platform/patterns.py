@@ -10,7 +10,9 @@ Detection looks only at shapes, never at configuration:
   ``string page_token`` and whose response carries ``string next_page_token``,
   each either at top level (AIP-158) or one message field down (such as
   ``PaginationRequest pagination``), and whose response has exactly one
-  repeated, non-map field: the items. Clients return a pager over them.
+  repeated, non-map field: the items, beside at most AIP-217's
+  ``repeated string unreachable``. Clients return a pager over the items,
+  which also collects the unreachable locations.
 * **token checking**: a unary RPC whose request has ``string token`` and
   whose response is a result oneof whose success payload has a message field
   ``principal`` and a ``google.protobuf.Duration expires_in`` (as the
@@ -123,6 +125,7 @@ class Pagination:
     item_type: str
     item_scalar: int
     has_total_size: bool
+    unreachable_field: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,7 +148,19 @@ def pagination(model: Model, method: Method) -> PaginationCheck:
         return PaginationCheck(None, "")
     if method.kind.client_streaming or method.kind.server_streaming:
         return PaginationCheck(None, "Not paginated: only unary RPCs are.")
-    repeated = [f for f in response.fields if f.repeated and not f.is_map]
+    unreachable = next(
+        (
+            f
+            for f in response.fields
+            if f.name == UNREACHABLE and f.repeated and f.type == _FDP.TYPE_STRING
+        ),
+        None,
+    )
+    repeated = [
+        f
+        for f in response.fields
+        if f.repeated and not f.is_map and f is not unreachable
+    ]
     maps = [f.name for f in response.fields if f.is_map]
     if len(repeated) != 1 or maps:
         found = ", ".join(f.name for f in repeated) or "none"
@@ -165,10 +180,14 @@ def pagination(model: Model, method: Method) -> PaginationCheck:
             item_type=items.type_name,
             item_scalar=items.type,
             has_total_size=total is not None and total.type in _INTEGERS,
+            unreachable_field=unreachable.name if unreachable else "",
         ),
         "",
     )
 
+
+UNREACHABLE = "unreachable"
+"""AIP-217's field of locations a list call could not reach."""
 
 _INTEGERS = frozenset(
     {_FDP.TYPE_INT32, _FDP.TYPE_INT64, _FDP.TYPE_UINT32, _FDP.TYPE_UINT64}

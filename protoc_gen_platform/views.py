@@ -118,11 +118,17 @@ class MethodView:
     def pager_doc(self) -> str:
         """The client method's docstring text when it returns a pager."""
         assert self.pages is not None
+        unreachable = (
+            f"\n\nThe pager walks the ``{self.pages.items_field}`` field, and collects the\n"
+            f"``{self.pages.unreachable_field}`` locations of every page in ``.unreachable``."
+            if self.pages.unreachable_field
+            else ""
+        )
         return self._doc(
             f"Returns a pager over the ``{self.pages.items_field}`` of every page. The first\n"
             "page is fetched now; later ones as iteration reaches them. ``page_size``\n"
             "sets the size of each page request and ``max_items`` stops after that\n"
-            "many items."
+            "many items." + unreachable
         )
 
 

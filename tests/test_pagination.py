@@ -293,6 +293,7 @@ def test_a_third_party_aip158_contract_paginates(corpus_out: Path) -> None:
             pager = client.list_books(pb2.ListBooksRequest(parent="shelf/1"))
             assert [b.name for b in pager] == [b.name for b in books]
             assert pager.total_size == 11
+            assert pager.unreachable == []  # no AIP-217 field: nothing to collect
             poetry = client.list_books(
                 pb2.ListBooksRequest(genre="poetry"), page_size=1
             )
@@ -530,3 +531,42 @@ def test_page_tokens_reveal_nothing_of_the_position(etl: Etl) -> None:
         etl.rt.Paginator(b"another-key-16by").page_by_key(
             request, lambda after, limit: [], key=lambda r: r
         )
+
+
+def test_an_aip217_list_collects_unreachable_locations(corpus_out: Path) -> None:
+    pb2 = importlib.import_module("demo.library.v1.library_pb2")
+    library = importlib.import_module("demo.library.v1.library_platform")
+    rt = importlib.import_module("platform_runtime")
+    paginator = rt.Paginator(KEY, default_page_size=3)
+    books = [pb2.Book(name=f"b{i}") for i in range(10)]
+
+    class Library(library.LibraryServiceServicer):  # type: ignore[misc,name-defined]
+        def list_all_books(self, request: Any, context: Any) -> Any:
+            response = paginator.page(request, books).write_to(
+                pb2.ListAllBooksResponse()
+            )
+            page = len(response.books) and books.index(response.books[0]) // 3
+            response.unreachable.extend([f"shelf-{page % 2}", "shelf-x"])
+            return response
+
+    doc = library.LibraryServiceClient.list_all_books.__doc__
+    assert "walks the ``books`` field" in doc and "``.unreachable``" in doc
+
+    with sync_server(
+        lambda s: library.add_LibraryServiceServicer_to_server(Library(), s)
+    ) as target:
+        with library.LibraryServiceClient.connect(target, insecure=True) as client:
+            pager = client.list_all_books(pb2.ListBooksRequest())
+            assert pager.unreachable == ["shelf-0", "shelf-x"]  # the first page's
+            assert [b.name for b in pager] == [b.name for b in books]
+            assert pager.unreachable == ["shelf-0", "shelf-x", "shelf-1"]
+
+            async def walk() -> list[str]:
+                async with library.LibraryServiceAsyncClient.connect(
+                    target, insecure=True
+                ) as aclient:
+                    apager = await aclient.list_all_books(pb2.ListBooksRequest())
+                    assert len([b async for b in apager]) == 10
+                    return apager.unreachable
+
+            assert asyncio.run(walk()) == ["shelf-0", "shelf-x", "shelf-1"]

@@ -11,6 +11,7 @@ from typing import (
     Callable,
     Generic,
     Iterator,
+    Sequence,
     TypeVar,
 )
 
@@ -41,18 +42,26 @@ class Pages:
     ``request`` and ``response`` name the message field that holds
     ``page_size``/``page_token`` and ``next_page_token``/``total_size`` (such
     as ``pagination``), or are empty when those fields are at top level
-    (AIP-158). ``items`` names the response's repeated field.
+    (AIP-158). ``items`` names the response's repeated field, and
+    ``unreachable`` its AIP-217 field of unreachable locations, if any.
     """
 
-    __slots__ = ("request", "response", "items", "total_size")
+    __slots__ = ("request", "response", "items", "total_size", "unreachable")
 
     def __init__(
-        self, *, request: str, response: str, items: str, total_size: bool = False
+        self,
+        *,
+        request: str,
+        response: str,
+        items: str,
+        total_size: bool = False,
+        unreachable: str = "",
     ) -> None:
         self.request = request
         self.response = response
         self.items = items
         self.total_size = total_size
+        self.unreachable = unreachable
 
     def _request_holder(self, request: Any) -> Any:
         return getattr(request, self.request) if self.request else request
@@ -118,6 +127,13 @@ class Pages:
         """The items of one page."""
         return getattr(response, self.items)
 
+    def unreachable_of(self, response: Message) -> Sequence[str]:
+        """The unreachable locations one page reports (AIP-217)."""
+        found: Sequence[str] = (
+            getattr(response, self.unreachable) if self.unreachable else ()
+        )
+        return found
+
 
 class _PagerBase:
     """State shared by the sync and async pagers."""
@@ -136,6 +152,8 @@ class _PagerBase:
         self._last = first
         self._items: Iterator[Any] | None = None  # the page being read, if any
         self._max_items = max_items
+        self._unreachable: dict[str, None] = {}
+        self._saw(first)
 
     @property
     def first_page(self) -> Message:
@@ -154,6 +172,19 @@ class _PagerBase:
         if self._items is not None and operator.length_hint(self._items) > 0:
             return None
         return self._pages.next_token(self._last)
+
+    @property
+    def unreachable(self) -> list[str]:
+        """The locations that the pages fetched so far could not reach
+        (AIP-217's ``unreachable``), each once, in the order first reported;
+        empty when the response has no such field."""
+        return list(self._unreachable)
+
+    def _saw(self, page: Message) -> None:
+        """Note a page as fetched: the last one, and its unreachable places."""
+        self._last = page
+        if self._pages.unreachable:
+            self._unreachable.update(dict.fromkeys(self._pages.unreachable_of(page)))
 
     @property
     def total_size(self) -> int | None:
@@ -191,7 +222,7 @@ class Pager(_PagerBase, Generic[ItemT]):
         request, response = self._request, self._first
         seen = self._pages.tokens_of(request)
         while True:
-            self._last = response
+            self._saw(response)
             yield response
             following = self._pages.next_request(self._request, request, response, seen)
             if following is None:
@@ -271,7 +302,7 @@ class AsyncPager(_PagerBase, Generic[ItemT]):
         request, response = self._request, self._first
         seen = self._pages.tokens_of(request)
         while True:
-            self._last = response
+            self._saw(response)
             yield response
             following = self._pages.next_request(self._request, request, response, seen)
             if following is None:

@@ -51,10 +51,13 @@ class Page(Generic[ItemT]):
         return f"Page({len(self.items)} items, last={not self.next_page_token})"
 
     def write_to(self, response: ResponseT) -> ResponseT:
-        """Fill ``response``: its one repeated field with the items, its
+        """Fill ``response``: its one repeated field with the items (an
+        AIP-217 ``unreachable`` field is left to the caller), its
         ``next_page_token`` and (if it has one) ``total_size``. Returns it."""
         repeated = [
-            f for f in response.DESCRIPTOR.fields if _is_repeated(f) and not _is_map(f)
+            f
+            for f in response.DESCRIPTOR.fields
+            if _is_repeated(f) and not _is_map(f) and f.name != "unreachable"
         ]
         if len(repeated) != 1:
             raise TypeError(
