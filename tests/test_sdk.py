@@ -118,9 +118,14 @@ def test_package_layout_and_metadata(built: Path) -> None:
         "grpcio-status",
         "protobuf",
     ]
-    assert [d.split(">")[0] for d in metadata["optional-dependencies"]["server"]] == [
+    extras = metadata["optional-dependencies"]
+    assert [d.split(">")[0] for d in extras["server"]] == [
         "grpcio-health-checking",
         "grpcio-reflection",
+    ]
+    assert [d.split(">")[0] for d in extras["otel"]] == [
+        "opentelemetry-api",
+        "opentelemetry-instrumentation-grpc",
     ]
     init = (root / "platform_proto/auth/v1/__init__.py").read_text()
     for name in [

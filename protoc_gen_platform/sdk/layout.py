@@ -185,6 +185,11 @@ server = [
     "grpcio-health-checking{GRPC_RANGE}",
     "grpcio-reflection{GRPC_RANGE}",
 ]
+# OpenTelemetry spans for clients and servers, through its grpc instrumentation.
+otel = [
+    "opentelemetry-api>=1.30,<2",
+    "opentelemetry-instrumentation-grpc>=0.51b0,<1",
+]
 
 [tool.hatch.build.targets.wheel]
 packages = ["{package}"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import sys
 import time
 import uuid
 from typing import Any, TypeVar
@@ -118,7 +119,21 @@ def begin_served(context: Any) -> tuple[Served, contextvars.Token[Any] | None]:
         None if remaining is None else time.monotonic() + remaining,
         previous + 1,
     )
+    _tag_span(served.request_id)
     return served, _SERVED.set(served)
+
+
+SPAN_ATTRIBUTE = "rpc.request_id"
+"""The attribute that carries the request ID on the server's span, when
+OpenTelemetry's grpc instrumentation traces the call."""
+
+
+def _tag_span(request_id: str) -> None:
+    """Record the request ID on the current span, if OpenTelemetry is in use
+    (it is never imported here: only looked up)."""
+    trace = sys.modules.get("opentelemetry.trace")
+    if trace is not None:
+        trace.get_current_span().set_attribute(SPAN_ATTRIBUTE, request_id)
 
 
 def end_served(token: contextvars.Token[Any] | None) -> None:
