@@ -59,3 +59,8 @@ def test_the_example_is_strict_clean(platform_sdk: Path) -> None:
     example = Path(__file__).parents[1] / "examples" / "platform"
     result = _mypy(example, platform_sdk)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_client_names_are_strict_clean(sdk_out: Path) -> None:
+    result = _mypy(TYPING / "clients.py", sdk_out)
+    assert result.returncode == 0, result.stdout + result.stderr
