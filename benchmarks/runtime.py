@@ -10,6 +10,9 @@ Measures, against a server in another process:
   grpc's RpcError;
 * a token check of the serving runtime's auth interceptor when the caching
   validator knows the token, against the ValidateToken call it saves;
+* ``with_call()``, which also returns the response's metadata, against the
+  raw multicallable's ``with_call``; and what every call pays for its
+  ``x-request-id`` and the call-log check (logger off), against a raw call;
 * the import time of a generated ``_platform`` module, against the matching
   ``_pb2_grpc`` module of grpc's own plugin.
 
@@ -120,6 +123,69 @@ def unary(target: str, calls: int, rounds: int) -> dict[str, list[float]]:
     try:
         return alternate(
             {"generated sync client": ours, "raw multicallable": theirs}, rounds
+        )
+    finally:
+        channel.close()
+
+
+def with_call_sync(target: str, calls: int, rounds: int) -> dict[str, list[float]]:
+    import grpc
+    import platform_runtime as rt
+    from etl.v1 import etl_pb2, etl_platform
+
+    channel = grpc.insecure_channel(target)
+    client = etl_platform.EtlServiceClient(channel)
+    raw = channel.unary_unary(
+        GET,
+        request_serializer=etl_pb2.GetPipelineRequest.SerializeToString,
+        response_deserializer=etl_pb2.GetPipelineResponse.FromString,
+    )
+    request = etl_pb2.GetPipelineRequest(pipeline_id="p1")
+
+    def ours() -> None:
+        for _ in range(calls):
+            rt.with_call(client.get_pipeline, request)
+
+    def theirs() -> None:
+        for _ in range(calls):
+            raw.with_call(request, timeout=30.0)
+
+    try:
+        return alternate(
+            {"with_call()": ours, "raw multicallable with_call": theirs}, rounds
+        )
+    finally:
+        channel.close()
+
+
+def per_call_extras(target: str, calls: int, rounds: int) -> dict[str, list[float]]:
+    """What every call pays for its x-request-id and the call-log check (with
+    the logger off), against the whole of a raw call."""
+    import uuid
+
+    import grpc
+    from etl.v1 import etl_pb2
+    from platform_runtime._client.calllog import start_log
+
+    channel = grpc.insecure_channel(target)
+    raw = channel.unary_unary(
+        GET,
+        request_serializer=etl_pb2.GetPipelineRequest.SerializeToString,
+        response_deserializer=etl_pb2.GetPipelineResponse.FromString,
+    )
+    request = etl_pb2.GetPipelineRequest(pipeline_id="p1")
+
+    def ours() -> None:
+        for _ in range(calls):
+            start_log(GET, (("x-request-id", uuid.uuid4().hex),))
+
+    def theirs() -> None:
+        for _ in range(calls):
+            raw(request, timeout=30.0)
+
+    try:
+        return alternate(
+            {"request ID + call-log check": ours, "a raw call": theirs}, rounds
         )
     finally:
         channel.close()
@@ -324,6 +390,16 @@ def main() -> None:
             for title, target_ratio, run in [
                 ("unary, sync", 1.05, lambda: unary(target, args.calls, args.rounds)),
                 (
+                    "with_call, sync",
+                    1.10,
+                    lambda: with_call_sync(target, args.calls, args.rounds),
+                ),
+                (
+                    "per-call request ID and logging hook (off)",
+                    0.03,
+                    lambda: per_call_extras(target, args.calls, args.rounds),
+                ),
+                (
                     "unary, async",
                     1.05,
                     lambda: unary_async(target, args.calls, args.rounds),
@@ -359,7 +435,13 @@ def main() -> None:
                 # ratios resists this machine's drifting noise better than a
                 # ratio of medians.
                 ratio = median([a / b for a, b in zip(ours_t, theirs_t)])
-                per = args.calls if title.startswith(("unary", "failed", "token")) else 1
+                per = (
+                    args.calls
+                    if title.startswith(
+                        ("unary", "failed", "token", "with_call", "per-call")
+                    )
+                    else 1
+                )
                 rows.append(
                     [
                         title,

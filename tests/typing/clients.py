@@ -71,7 +71,9 @@ def sync_clients(target: str) -> None:
 
 
 async def async_clients(target: str) -> None:
-    channel = open_async_channel(target, etl_platform.EtlServiceAsyncClient, insecure=True)
+    channel = open_async_channel(
+        target, etl_platform.EtlServiceAsyncClient, insecure=True
+    )
     assert_type(channel, grpc.aio.Channel)
     etl = etl_platform.EtlServiceAsyncClient(channel)
     assert_type(etl.channel, grpc.aio.Channel | None)
@@ -80,7 +82,9 @@ async def async_clients(target: str) -> None:
     stream = etl.stream_run_events(etl_pb2.StreamRunEventsRequest())
     assert_type(await stream.trailing_metadata(), tuple[tuple[str, str | bytes], ...])
     auth = auth_platform.AuthServiceAsyncClient.connect(target, insecure=True)
-    source = auth_platform.AuthServiceAsyncTokenSource(auth, auth_pb2.IssueTokenRequest())
+    source = auth_platform.AuthServiceAsyncTokenSource(
+        auth, auth_pb2.IssueTokenRequest()
+    )
     assert_type(await source(), str)
 
     async def issue() -> Grant:
