@@ -157,18 +157,24 @@ def test_metadata_on_every_kind_async(echo: ModuleType) -> None:
                         await stream.initial_metadata(),
                         await stream.trailing_metadata(),
                     )
-                for failing in (client.echo(Request(text="fail")),):
+                for failing in (
+                    client.echo(Request(text="fail")),
+                    client.collect(requests("fail")),
+                ):
                     with pytest.raises(rt.NotFoundError) as info:
                         await failing
                     assert _has_marks(
                         info.value.initial_metadata, info.value.trailing_metadata
                     )
-                stream = client.expand(Request(text="fail"))
-                with pytest.raises(rt.NotFoundError) as info:
-                    [r async for r in stream]
-                assert _has_marks(
-                    info.value.initial_metadata, info.value.trailing_metadata
-                )
+                for stream in (
+                    client.expand(Request(text="fail")),
+                    client.chat(requests("fail")),
+                ):
+                    with pytest.raises(rt.NotFoundError) as info:
+                        [r async for r in stream]
+                    assert _has_marks(
+                        info.value.initial_metadata, info.value.trailing_metadata
+                    )
 
     run(scenario())
 
