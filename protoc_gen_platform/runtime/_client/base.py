@@ -11,12 +11,11 @@ out as it was raised.
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any, Awaitable, Callable, ClassVar, TypeVar, Union
 
 import grpc
 
-from .._shared.context import REQUEST_ID_HEADER, served_now
+from .._shared.context import REQUEST_ID_HEADER, new_request_id, served_now
 from .._shared.errors import DeadlineExceededError, PlatformError, remote
 from .._shared.rpc import DEFAULT, Metadata, Rpc, Timeout, serialize, warn_deprecated
 from .metadata import AUTHORIZATION, Pairs, bearer, check_metadata, has_authorization
@@ -114,7 +113,7 @@ class BaseClient:
         if not self._own_request_id and not (
             metadata and _sets(metadata, REQUEST_ID_HEADER)
         ):
-            request_id = served.request_id if served else uuid.uuid4().hex
+            request_id = served.request_id if served else new_request_id()
             auth = auth + ((REQUEST_ID_HEADER, request_id),)
         if not metadata:
             return seconds, self._metadata + auth

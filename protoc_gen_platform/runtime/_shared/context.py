@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 from typing import Any, TypeVar
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "current_principal",
     "current_request_id",
     "end_served",
+    "new_request_id",
     "served_now",
     "time_remaining",
 ]
@@ -115,7 +116,7 @@ def begin_served(context: Any) -> tuple[Served, contextvars.Token[Any] | None]:
     remaining = context.time_remaining()
     served = Served(
         context,
-        request_id or uuid.uuid4().hex,
+        request_id or new_request_id(),
         None if remaining is None else time.monotonic() + remaining,
         previous + 1,
     )
@@ -134,6 +135,11 @@ def _tag_span(request_id: str) -> None:
     trace = sys.modules.get("opentelemetry.trace")
     if trace is not None:
         trace.get_current_span().set_attribute(SPAN_ATTRIBUTE, request_id)
+
+
+def new_request_id() -> str:
+    """A new request ID: 32 random hex digits (as a UUID4's, made faster)."""
+    return os.urandom(16).hex()
 
 
 def end_served(token: contextvars.Token[Any] | None) -> None:
