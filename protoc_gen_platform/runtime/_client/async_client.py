@@ -221,17 +221,8 @@ class AsyncClient(BaseClient):
         metadata: Metadata | None,
     ) -> ResponseT:
         rpc.warn_if_deprecated()
-        try:  # inline rather than through _unary: one coroutine less per call
-            response: ResponseT = await self._invoke(rpc, request, timeout, metadata)
-        except UnauthenticatedError:
-            if not callable(self._token):
-                raise
-        else:
-            return response
-        retried: ResponseT = await self._with_fresh_token(
-            rpc, request, timeout, metadata
-        )
-        return retried
+        response: ResponseT = await self._unary(rpc, request, timeout, metadata)
+        return response
 
     async def _unary(
         self,
@@ -246,16 +237,6 @@ class AsyncClient(BaseClient):
         except UnauthenticatedError:
             if not callable(self._token):
                 raise
-        return await self._with_fresh_token(rpc, request, timeout, metadata)
-
-    async def _with_fresh_token(
-        self,
-        rpc: Rpc[Any, Any],
-        request: Any,
-        timeout: Timeout,
-        metadata: Metadata | None,
-    ) -> Any:
-        """The call made again, after the token source dropped its token."""
         invalidate = getattr(self._token, "invalidate", None)
         if callable(invalidate):
             invalidate()
