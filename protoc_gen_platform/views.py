@@ -15,6 +15,8 @@ from .errors import GenerationError
 from .model import Enum, Method, Model, ProtoFile, Service
 from .options import Options
 from .paths import PLATFORM_SUFFIX, output_path
+from .companions import TokenSourceView, ValidatorView
+from .companions import token_source_view, validator_view
 from .patterns import (
     Pagination,
     PaginationCheck,
@@ -27,14 +29,7 @@ from .patterns import (
     token_issuing,
 )
 
-__all__ = [
-    "MethodView",
-    "ModuleView",
-    "ServiceView",
-    "TokenSourceView",
-    "ValidatorView",
-    "module_view",
-]
+__all__ = ["MethodView", "ModuleView", "ServiceView", "module_view"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,61 +124,6 @@ class MethodView:
             "page is fetched now; later ones as iteration reaches them. ``page_size``\n"
             "sets the size of each page request and ``max_items`` stops after that\n"
             "many items." + unreachable
-        )
-
-
-@dataclasses.dataclass(frozen=True)
-class ValidatorView:
-    """The caching token validators of a service with a token-checking RPC."""
-
-    sync_class: str
-    async_class: str
-    method: MethodView
-    principal_type: str
-
-    @functools.cached_property
-    def doc(self) -> str:
-        """The validator classes' docstring text."""
-        rpc = self.method.rpc
-        return (
-            f"A validator for the serving runtime's auth interceptor that checks\n"
-            f"bearer tokens with ``{rpc.path}``.\n\n"
-            "Each token is checked once and remembered for its ``expires_in``, at most\n"
-            "``max_ttl`` seconds. A token the service refuses (in-band) is refused\n"
-            "with the service's error, and remembered for ``invalid_ttl`` seconds.\n"
-            "When the service cannot be reached, the call is refused with\n"
-            "UNAVAILABLE. ``request`` sets the other fields of every check, such as\n"
-            "the audience or the scopes required."
-        )
-
-
-@dataclasses.dataclass(frozen=True)
-class TokenSourceView:
-    """The token sources of a service with token-issuing RPCs."""
-
-    sync_class: str
-    async_class: str
-    issue: MethodView
-    issue_field: str
-    refresh: MethodView | None
-    refresh_field: str
-
-    @functools.cached_property
-    def doc(self) -> str:
-        """The token source classes' docstring text."""
-        renewal = (
-            f"renews it with ``{self.refresh.rpc.path}``\n"
-            "(falling back to a new issue if that fails)"
-            if self.refresh
-            else "issues a new one"
-        )
-        return (
-            "A token source to pass as ``token=`` to any client: it gets an\n"
-            f"access token with ``{self.issue.rpc.path}``\n"
-            f"(``request`` holds the credentials) and, ``margin`` seconds before\n"
-            f"it expires, {renewal}. Concurrent callers wait for one\n"
-            "renewal; a client refused with UNAUTHENTICATED drops the token and\n"
-            "retries once with a new one."
         )
 
 
@@ -418,27 +358,9 @@ def _service_view(
                 not_paginated_because=check.reason,
             )
         )
-    validator = None
-    if token is not None:
-        owner = f"service {service.name}"
-        validator = ValidatorView(
-            sync_class=scope.claim(f"{service.name}TokenValidator", owner),
-            async_class=scope.claim(f"{service.name}AsyncTokenValidator", owner),
-            method=next(m for m in methods if m.rpc is token.method),
-            principal_type=imports.type_ref(token.principal_type),
-        )
-    source = None
-    if issuing is not None:
-        owner = f"service {service.name}"
-        by_rpc = {m.rpc: m for m in methods}
-        source = TokenSourceView(
-            sync_class=scope.claim(f"{service.name}TokenSource", owner),
-            async_class=scope.claim(f"{service.name}AsyncTokenSource", owner),
-            issue=by_rpc[issuing.issue],
-            issue_field=issuing.issue_field,
-            refresh=by_rpc[issuing.refresh] if issuing.refresh else None,
-            refresh_field=issuing.refresh_field,
-        )
+    by_rpc = {m.rpc: m for m in methods}
+    validator = validator_view(token, service, scope, imports, by_rpc)
+    source = token_source_view(issuing, service, scope, by_rpc)
     return ServiceView(
         service=service,
         methods=tuple(methods),

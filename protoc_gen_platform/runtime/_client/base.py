@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from typing import Any, Awaitable, Callable, ClassVar, TypeVar, Union
 
-import grpc
 
 from .._shared.context import REQUEST_ID_HEADER, new_request_id, served_now
 from .._shared.errors import DeadlineExceededError, PlatformError, remote
