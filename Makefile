@@ -6,7 +6,7 @@ VENV ?= .venv
 OUT ?= gen/python
 BIN := $(VENV)/bin
 
-.PHONY: sdk test bench example venv clean
+.PHONY: sdk test test-deep bench example venv clean
 
 venv: $(VENV)/.installed
 
@@ -24,6 +24,10 @@ sdk: venv
 
 test: venv
 	$(BIN)/python -m pytest
+
+# The same tests, with thousands of random contracts and errors: minutes more.
+test-deep: venv
+	PROPERTY_EXAMPLES=3000 ERROR_EXAMPLES=200 $(BIN)/python -m pytest
 
 # The serving example (examples/platform/): build the SDK, start the Auth and
 # ETL services, run the client against them, and stop both with SIGTERM.
