@@ -372,7 +372,7 @@ def import_times(sdk: Path, rounds: int, probe: str) -> dict[str, list[float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--calls", type=int, default=500, help="calls per round")
     parser.add_argument(
         "--only", default="", help="measure only the rows whose title has this"
