@@ -219,28 +219,25 @@ class AsyncClient(BaseClient):
         request: RequestT,
         timeout: Timeout,
         metadata: Metadata | None,
+        warn: bool = True,
     ) -> ResponseT:
-        rpc.warn_if_deprecated()
-        response: ResponseT = await self._unary(rpc, request, timeout, metadata)
-        return response
-
-    async def _unary(
-        self,
-        rpc: Rpc[Any, Any],
-        request: Any,
-        timeout: Timeout,
-        metadata: Metadata | None,
-    ) -> Any:
-        """As :meth:`Client._unary`: once more with a fresh token."""
+        """One unary call (pages of a pager pass ``warn=False``: the call
+        warned once). Refused with UNAUTHENTICATED while the token comes from a
+        callable, it is made once more, with a fresh token."""
+        if warn:
+            rpc.warn_if_deprecated()
         try:
-            return await self._invoke(rpc, request, timeout, metadata)
+            response: ResponseT = await self._invoke(rpc, request, timeout, metadata)
         except UnauthenticatedError:
             if not callable(self._token):
                 raise
+        else:
+            return response
         invalidate = getattr(self._token, "invalidate", None)
         if callable(invalidate):
             invalidate()
-        return await self._invoke(rpc, request, timeout, metadata)
+        retried: ResponseT = await self._invoke(rpc, request, timeout, metadata)
+        return retried
 
     def _unary_stream(
         self,
@@ -305,7 +302,7 @@ class AsyncClient(BaseClient):
         check_max_items(max_items)
 
         async def fetch(page: Any) -> Any:
-            return await self._unary(rpc, page, timeout, metadata)
+            return await self._unary_unary(rpc, page, timeout, metadata, False)
 
         first = pages.first_request(request, page_size)
         return await AsyncPager.start(fetch, pages, first, max_items)

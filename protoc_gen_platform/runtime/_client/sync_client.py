@@ -168,29 +168,25 @@ class Client(BaseClient):
         request: RequestT,
         timeout: Timeout,
         metadata: Metadata | None,
+        warn: bool = True,
     ) -> ResponseT:
-        rpc.warn_if_deprecated()
-        response: ResponseT = self._unary(rpc, request, timeout, metadata)
-        return response
-
-    def _unary(
-        self,
-        rpc: Rpc[Any, Any],
-        request: Any,
-        timeout: Timeout,
-        metadata: Metadata | None,
-    ) -> Any:
-        """One unary call. Refused with UNAUTHENTICATED while the token comes
-        from a callable, it is made once more, with a fresh token."""
+        """One unary call (pages of a pager pass ``warn=False``: the call
+        warned once). Refused with UNAUTHENTICATED while the token comes from a
+        callable, it is made once more, with a fresh token."""
+        if warn:
+            rpc.warn_if_deprecated()
         try:
-            return self._invoke(rpc, request, timeout, metadata)
+            response: ResponseT = self._invoke(rpc, request, timeout, metadata)
         except UnauthenticatedError:
             if not callable(self._token):
                 raise
+        else:
+            return response
         invalidate = getattr(self._token, "invalidate", None)
         if callable(invalidate):
             invalidate()
-        return self._invoke(rpc, request, timeout, metadata)
+        retried: ResponseT = self._invoke(rpc, request, timeout, metadata)
+        return retried
 
     def _unary_stream(
         self,
@@ -245,7 +241,7 @@ class Client(BaseClient):
         check_max_items(max_items)
 
         def fetch(page: Any) -> Any:
-            return self._unary(rpc, page, timeout, metadata)
+            return self._unary_unary(rpc, page, timeout, metadata, False)
 
         return Pager(fetch, pages, pages.first_request(request, page_size), max_items)
 
