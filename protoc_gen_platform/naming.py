@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from typing import Iterable
+from typing import Container, Iterable
 
 from google.protobuf.descriptor_pb2 import FieldDescriptorProto as FDP
 
@@ -195,10 +195,13 @@ class ImportTable:
         """The model's declaration of ``full_name`` (a Message or an Enum)."""
         return self._model.types[full_name]
 
-    def statements(self) -> list[str]:
-        """The import statements, sorted by module."""
+    def statements(self, used: Container[str] | None = None) -> list[str]:
+        """The import statements, sorted by module; with ``used``, only those
+        of the aliases it holds."""
         lines = []
         for module, alias in sorted(self._alias.items()):
+            if used is not None and alias not in used:
+                continue
             package, _, leaf = module.rpartition(".")
             suffix = "" if alias == leaf else f" as {alias}"
             line = f"from {package} import {leaf}" if package else f"import {leaf}"

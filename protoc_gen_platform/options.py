@@ -35,11 +35,14 @@ class Options:
             regular packages that Python and ``mypy OUT`` map unambiguously.
             Turn it off when generating into directories whose
             ``__init__.py`` files are written by hand.
+        test_kit: Whether to write, beside each ``<stem>_platform.py``, a
+            ``<stem>_testing.py`` with a fake of each of its services.
     """
 
     runtime_package: str = "platform_runtime"
     emit_runtime: bool = True
     package_markers: bool = True
+    test_kit: bool = True
 
 
 def _parse_package(key: str, value: str) -> str:
@@ -64,6 +67,7 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
     "runtime_package": _parse_package,
     "emit_runtime": _parse_bool,
     "package_markers": _parse_bool,
+    "test_kit": _parse_bool,
 }
 assert set(_PARSERS) == {f.name for f in dataclasses.fields(Options)}
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["PLATFORM_SUFFIX", "module_name", "output_path", "templates_dir"]
+__all__ = [
+    "PLATFORM_SUFFIX",
+    "TESTING_SUFFIX",
+    "module_name",
+    "output_path",
+    "templates_dir",
+]
 
 PLATFORM_SUFFIX = "_platform"
 """The suffix of the modules this plugin generates: ``<stem>_platform.py``."""
+
+TESTING_SUFFIX = "_testing"
+"""The suffix of the test-kit modules beside them: ``<stem>_testing.py``."""
 
 
 def module_name(proto_file: str, suffix: str) -> str:

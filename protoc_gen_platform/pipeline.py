@@ -19,7 +19,7 @@ from google.protobuf.compiler import plugin_pb2
 from .cache import OutputCache
 from .errors import GenerationError
 from .options import Options
-from .paths import PLATFORM_SUFFIX, output_path
+from .paths import PLATFORM_SUFFIX, TESTING_SUFFIX, output_path
 
 if TYPE_CHECKING:
     from .model import Model
@@ -54,23 +54,32 @@ def generate_files(request: plugin_pb2.CodeGeneratorRequest, options: Options) -
                 f"{name}: listed in file_to_generate but absent from proto_file"
             )
     names = [name for name in request.file_to_generate if by_name[name].service]
+    suffixes = (
+        (PLATFORM_SUFFIX, TESTING_SUFFIX) if options.test_kit else (PLATFORM_SUFFIX,)
+    )
+    outputs = [
+        (name, output_path(name, suffix)) for name in names for suffix in suffixes
+    ]
     cache = OutputCache.from_environment()
     settings = f"{options!r}|{_error_file(request)}"
     encoded: dict[str, bytes] = {}
-    keys = (
-        {name: cache.key(name, by_name, settings, encoded) for name in names}
-        if cache.enabled
-        else {}
+    keys: dict[str, str] = {}
+    if cache.enabled:
+        for name in names:
+            key = cache.key(name, by_name, settings, encoded)
+            keys.update(
+                {output_path(name, suffix): f"{key}{suffix}" for suffix in suffixes}
+            )
+    found = {path: cache.get(keys[path]) for path in keys}
+    missing = list(
+        dict.fromkeys(name for name, path in outputs if found.get(path) is None)
     )
-    found = {name: cache.get(keys[name]) for name in keys}
-    missing = [name for name in names if found.get(name) is None]
     rendered = dict(_render_all(request, missing, options, cache)) if missing else {}
     files = []
-    for name in names:
-        path = output_path(name, PLATFORM_SUFFIX)
-        content = found.get(name) or rendered[path]
-        if name in missing and name in keys:
-            cache.put(keys[name], content)
+    for name, path in outputs:
+        content = found.get(path) or rendered[path]
+        if path in rendered and path in keys:
+            cache.put(keys[path], content)
         files.append((path, content))
     _check_runtime_location(files, options.runtime_package)
     if files and options.emit_runtime:
@@ -94,7 +103,7 @@ def _render(
     model: Model, names: Iterable[str], options: Options, bytecode_dir: str | None
 ) -> Files:
     from .formatting import format_python
-    from .render import render_module
+    from .render import render_module, render_testing
     from .views import module_view
 
     files = []
@@ -103,6 +112,10 @@ def _render(
         files.append(
             (view.path, format_python(render_module(view, bytecode_dir), view.path))
         )
+        if view.testing is not None:
+            path = view.testing.path
+            source = render_testing(view.testing, bytecode_dir)
+            files.append((path, format_python(source, path)))
     return files
 
 

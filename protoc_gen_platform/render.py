@@ -13,9 +13,10 @@ import jinja2
 from . import pytext
 from .formatting import layout_call
 from .paths import templates_dir
+from .testkit import TestingView
 from .views import ModuleView
 
-__all__ = ["render_module", "templates_dir"]
+__all__ = ["render_module", "render_testing", "templates_dir"]
 
 
 @functools.lru_cache(maxsize=2)
@@ -43,4 +44,10 @@ def render_module(module: ModuleView, bytecode_dir: str | None = None) -> str:
     ``bytecode_dir`` lets Jinja keep its compiled templates between runs.
     """
     template = _environment(bytecode_dir).get_template("module.py.j2")
+    return template.render(module=module)
+
+
+def render_testing(module: TestingView, bytecode_dir: str | None = None) -> str:
+    """The Python source of one generated ``<stem>_testing.py`` module."""
+    template = _environment(bytecode_dir).get_template("testing.py.j2")
     return template.render(module=module)

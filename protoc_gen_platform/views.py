@@ -17,6 +17,7 @@ from .options import Options
 from .paths import PLATFORM_SUFFIX, output_path
 from .companions import TokenSourceView, ValidatorView
 from .companions import token_source_view, validator_view
+from .testkit import TestingView, testing_view
 from .patterns import (
     Pagination,
     PaginationCheck,
@@ -207,6 +208,8 @@ class ModuleView:
     runtime: str
     imports: tuple[str, ...]
     services: tuple[ServiceView, ...]
+    testing: TestingView | None
+    """The ``<stem>_testing.py`` module beside it, unless the test kit is off."""
 
     @property
     def doc(self) -> str:
@@ -312,6 +315,11 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
         runtime=options.runtime_package,
         imports=tuple(imports.statements()),
         services=services,
+        testing=(
+            testing_view(proto, options.runtime_package, services, imports)
+            if options.test_kit
+            else None
+        ),
     )
 
 

@@ -22,7 +22,7 @@ def test_a_warm_run_gives_the_same_bytes_from_the_cache(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _run(tmp_path / "cold", str(cache))
     entries = sorted(cache.rglob("*.py"))
-    assert len(entries) == 13  # one per module with services
+    assert len(entries) == 26  # a module and its test kit per file with services
     _run(tmp_path / "warm", str(cache))
     assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold")
     assert sorted(cache.rglob("*.py")) == entries
@@ -44,8 +44,9 @@ def test_a_changed_file_misses_and_so_do_its_importers(tmp_path: Path) -> None:
     )
     _run(tmp_path / "second", str(cache), root)
     added = set(cache.rglob("*.py")) - before
-    # connector.proto itself, and etl.proto, which imports it.
-    assert len(added) == 2
+    # connector.proto itself, and etl.proto, which imports it: each a module and
+    # its test kit.
+    assert len(added) == 4
     assert (
         "More." in (tmp_path / "second/connector/v1/connector_platform.py").read_text()
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 GOLDEN = Path(__file__).parent / "golden"
-SNAPSHOTS = ["etl/v1/etl_platform.py"]
+SNAPSHOTS = ["etl/v1/etl_platform.py", "etl/v1/etl_testing.py"]
 
 
 @pytest.mark.parametrize("path", SNAPSHOTS)

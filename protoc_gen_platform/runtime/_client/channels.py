@@ -38,8 +38,12 @@ def service_config(*clients: Any) -> str:
 
 
 def _options(config: str, options: ChannelOptions) -> list[tuple[str, Any]]:
-    """The retry policy first; the caller's options after, and so winning."""
-    return [("grpc.service_config", config), ("grpc.enable_retries", 1), *options]
+    """The retry policy, unless the caller's options set those keys: grpc
+    reads the first of duplicated keys, so the caller's replace ours."""
+    given = [tuple(option) for option in options]
+    keys = {key for key, _ in given}
+    defaults = [("grpc.service_config", config), ("grpc.enable_retries", 1)]
+    return [(k, v) for k, v in defaults if k not in keys] + given
 
 
 def channel_credentials(

@@ -70,14 +70,21 @@ _HANDLER_FACTORIES: dict[str, Callable[..., grpc.RpcMethodHandler[Any, Any]]] = 
 
 
 class Service:
-    """A service as the generated code describes it: its full name, and each
-    RPC with the name of the servicer method that serves it."""
+    """A service as the generated code describes it: its full name, each RPC
+    with the name of the servicer method that serves it, and the service
+    config (JSON) with its clients' retry policy."""
 
-    __slots__ = ("name", "methods")
+    __slots__ = ("name", "methods", "config")
 
-    def __init__(self, name: str, methods: Sequence[tuple[Rpc[Any, Any], str]]) -> None:
+    def __init__(
+        self,
+        name: str,
+        methods: Sequence[tuple[Rpc[Any, Any], str]],
+        config: str = '{"methodConfig": []}',
+    ) -> None:
         self.name = name
         self.methods = tuple(methods)
+        self.config = config
 
     def __repr__(self) -> str:
         return f"Service({self.name!r})"

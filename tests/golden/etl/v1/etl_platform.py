@@ -488,6 +488,7 @@ class EtlServiceServicer(_rt.Servicer):
             (_CANCEL_RUN, "cancel_run"),
             (_STREAM_RUN_EVENTS, "stream_run_events"),
         ],
+        EtlServiceClient.SERVICE_CONFIG,
     )
 
     def create_pipeline(
