@@ -163,6 +163,11 @@ def test_the_deadline_is_carried_into_the_calls_a_servicer_makes(
     assert outer is not None and inner is not None
     assert outer <= 5.1 and inner <= outer + 0.05  # about 5 s, not the default 30
     seen.remaining.clear()
+    _get(m, target)  # no deadline: None, not grpc's "in 292 billion years"
+    outer, inner = seen.remaining
+    assert outer is None
+    assert inner is not None and 25 < inner <= 30.1  # the client's default
+    seen.remaining.clear()
     _, _, error = _get(m, target, "late", timeout=0.5)
     assert error.code() is grpc.StatusCode.DEADLINE_EXCEEDED
     assert seen.done.wait(10)

@@ -113,7 +113,7 @@ def begin_served(context: Any) -> tuple[Served, contextvars.Token[Any] | None]:
             request_id = request_id or value
         elif key == _PREVIOUS_ATTEMPTS and value.isdigit():
             previous = int(value)
-    remaining = context.time_remaining()
+    remaining = seconds_left(context)
     served = Served(
         context,
         request_id or new_request_id(),
@@ -122,6 +122,20 @@ def begin_served(context: Any) -> tuple[Served, contextvars.Token[Any] | None]:
     )
     _tag_span(served.request_id)
     return served, _SERVED.set(served)
+
+
+_NO_DEADLINE = 1e9
+"""More seconds left than this (about 31 years) means no deadline: grpc reports
+a call without one as ending in the year 292 billion."""
+
+
+def seconds_left(context: Any) -> float | None:
+    """Seconds left before the deadline of the call ``context`` serves, or
+    None when it has none."""
+    remaining: float | None = context.time_remaining()
+    if remaining is None or remaining > _NO_DEADLINE:
+        return None
+    return remaining
 
 
 SPAN_ATTRIBUTE = "rpc.request_id"

@@ -32,7 +32,7 @@ import grpc
 
 from .._server.glue import Servicer, Service
 from .._server.paging import Paginator
-from .._shared.context import REQUEST_ID_HEADER
+from .._shared.context import REQUEST_ID_HEADER, seconds_left
 from .._shared.errors import PlatformError, UnimplementedError
 from .._shared.rpc import Rpc
 
@@ -80,7 +80,7 @@ class RecordedCall(Generic[_ReqT]):
         )
         request_id = found.get(REQUEST_ID_HEADER)
         self.request_id = request_id if isinstance(request_id, str) else None
-        self.time_remaining: float | None = context.time_remaining()
+        self.time_remaining = seconds_left(context)
 
     def __repr__(self) -> str:
         return f"RecordedCall({type(self.request).__name__}, request_id={self.request_id!r})"
