@@ -4,6 +4,7 @@ with both retry policies, and no bearer token in plaintext to another host."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from types import ModuleType
@@ -233,6 +234,54 @@ def test_one_channel_serves_two_services_with_both_retry_policies(
                 assert reply.text == "a"
 
     run(scenario())
+
+
+def test_the_callers_service_config_replaces_the_retry_policy(
+    echo: ModuleType,
+) -> None:
+    """grpc reads the first of two equal keys: the caller's options must
+    replace the default service config, not follow it."""
+    rt, platform = echo.rt, echo.echo_platform
+    no_retries = [("grpc.service_config", json.dumps({"methodConfig": []}))]
+    echoes = echo.SyncEcho()
+
+    def attempts(**options: Any) -> int:
+        echoes.attempts, echoes.fail_first = 0, 1
+        with sync_server(
+            lambda s: platform.add_EchoServiceServicer_to_server(echoes, s)
+        ) as target:
+            with rt.open_channel(
+                target, platform.EchoServiceClient, insecure=True, **options
+            ) as channel:
+                with contextlib.suppress(rt.UnavailableError):
+                    platform.EchoServiceClient(channel).echo(echo.Request())
+        return int(echoes.attempts)
+
+    assert attempts(options=no_retries) == 1
+    assert attempts() == 2  # the generated retry policy
+
+    async def scenario() -> list[int]:
+        echoes = echo.AsyncEcho()
+        seen = []
+        for options in (no_retries, []):
+            echoes.attempts, echoes.fail_first = 0, 1
+            async with aio_server(
+                lambda s: platform.add_EchoServiceServicer_to_server(echoes, s)
+            ) as target:
+                async with rt.open_async_channel(
+                    target,
+                    platform.EchoServiceAsyncClient,
+                    insecure=True,
+                    options=options,
+                ) as channel:
+                    with contextlib.suppress(rt.UnavailableError):
+                        await platform.EchoServiceAsyncClient(channel).echo(
+                            echo.Request()
+                        )
+            seen.append(echoes.attempts)
+        return seen
+
+    assert run(scenario()) == [1, 2]
 
 
 @pytest.mark.parametrize(
