@@ -49,6 +49,8 @@ class FakeView:
 
 
 def _fake_type(m: MethodView) -> tuple[str, str, list[str]]:
+    if m.server_streaming and m.client_streaming:
+        return m.name, "FakeBidiStream", [m.request_type, m.response_type]
     if m.server_streaming:
         return m.name, "FakeStream", [m.request_type, m.response_type]
     if m.client_streaming:

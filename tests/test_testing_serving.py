@@ -250,7 +250,7 @@ def test_every_service_of_proto_has_a_fake_with_a_method_per_rpc(
         "unary_unary": testing.FakeUnary,
         "stream_unary": testing.FakeClientStream,
         "unary_stream": testing.FakeStream,
-        "stream_stream": testing.FakeStream,
+        "stream_stream": testing.FakeBidiStream,
     }
     generated = platform_modules(sdk_out)
     fakes = sorted(

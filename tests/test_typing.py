@@ -33,21 +33,34 @@ def test_consumer_script_is_strict_clean(sdk_out: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_misuse_is_a_type_error(sdk_out: Path) -> None:
-    path = TYPING / "negative.py"
+def _expect_errors(path: Path, sdk_out: Path, count: int) -> None:
+    """mypy reports exactly the ``# expect: CODE`` lines of ``path``."""
     expected = {
         (number, match.group(1))
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if (match := re.search(r"# expect: ([a-z-]+)", line))
     }
-    assert len(expected) == 7
+    assert len(expected) == count
     result = _mypy(path, sdk_out)
     found = {
         (int(m.group("line")), m.group("code"))
         for line in result.stdout.splitlines()
-        if (m := _ERROR.match(line)) and m.group("file").endswith("negative.py")
+        if (m := _ERROR.match(line)) and m.group("file").endswith(path.name)
     }
     assert found == expected, result.stdout
+
+
+def test_misuse_is_a_type_error(sdk_out: Path) -> None:
+    _expect_errors(TYPING / "negative.py", sdk_out, 7)
+
+
+def test_the_test_kit_is_strict_clean(sdk_out: Path) -> None:
+    result = _mypy(TYPING / "testing.py", sdk_out)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_misusing_the_test_kit_is_a_type_error(sdk_out: Path) -> None:
+    _expect_errors(TYPING / "testing_negative.py", sdk_out, 9)
 
 
 def test_serving_names_are_strict_clean(sdk_out: Path) -> None:

@@ -18,6 +18,7 @@ this module and that one are public.
 from ._errors import error
 from ._fakes import (
     Fake,
+    FakeBidiStream,
     FakeClientStream,
     FakePager,
     FakeStream,
@@ -28,6 +29,7 @@ from ._serving import serving, serving_async
 
 __all__ = [
     "Fake",
+    "FakeBidiStream",
     "FakeClientStream",
     "FakePager",
     "FakeStream",

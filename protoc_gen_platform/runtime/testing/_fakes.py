@@ -24,6 +24,7 @@ from typing import (
     Generic,
     Iterable,
     Iterator,
+    List,
     Sequence,
     TypeVar,
 )
@@ -38,6 +39,7 @@ from .._shared.rpc import Rpc
 
 __all__ = [
     "Fake",
+    "FakeBidiStream",
     "FakeClientStream",
     "FakePager",
     "FakeStream",
@@ -49,7 +51,9 @@ _ReqT = TypeVar("_ReqT")
 _ResT = TypeVar("_ResT")
 _RespT = TypeVar("_RespT")
 _ItemT = TypeVar("_ItemT")
-_FakeT = TypeVar("_FakeT", bound="_FakeMethod")
+_SeenT = TypeVar("_SeenT")
+_FakeT = TypeVar("_FakeT", bound="_FakeMethod[Any]")
+_PagerT = TypeVar("_PagerT", bound="FakePager[Any, Any, Any]")
 
 
 class RecordedCall(Generic[_ReqT]):
@@ -106,8 +110,9 @@ def _raise(error: PlatformError) -> _Outcome:
     return _Outcome(run)
 
 
-class _FakeMethod:
-    """What every fake method shares: the outcome queue and the calls."""
+class _FakeMethod(Generic[_SeenT]):
+    """What every fake method shares: the outcome queue and the calls, whose
+    recorded requests are ``_SeenT``s."""
 
     _PROGRAMMED_BY = ".returns(...), .raises(...) or .calls_through(...)"
 
@@ -116,7 +121,7 @@ class _FakeMethod:
         self._label = label
         self._outcomes: list[_Outcome] = []
         self._lock = threading.Lock()
-        self.calls: list[RecordedCall[Any]] = []
+        self.calls: list[RecordedCall[_SeenT]] = []
 
     def raises(self: _FakeT, error: PlatformError) -> _FakeT:
         """Fail the call with ``error``, as a real servicer raising it would
@@ -148,19 +153,19 @@ class _FakeMethod:
             )
 
 
-class FakeUnary(_FakeMethod, Generic[_ReqT, _ResT]):
+class FakeUnary(_FakeMethod[_ReqT], Generic[_ReqT, _ResT]):
     """A fake RPC with one request and one response. ``_ResT`` is what its
     servicer method returns: the response, or a result oneof's payload."""
 
-    def returns(self, *results: _ResT) -> FakeUnary[_ReqT, _ResT]:
+    def returns(self: _FakeT, *results: _ResT) -> _FakeT:
         """Answer with each of ``results`` in turn (the last one stays)."""
         for result in results:
             self._then(_return(result))
         return self
 
     def calls_through(
-        self, function: Callable[[_ReqT, grpc.ServicerContext], _ResT]
-    ) -> FakeUnary[_ReqT, _ResT]:
+        self: _FakeT, function: Callable[[_ReqT, grpc.ServicerContext], _ResT]
+    ) -> _FakeT:
         """Answer with ``function(request, context)``: a servicer method, say."""
         return self._then(_Outcome(function))
 
@@ -169,19 +174,20 @@ class FakeUnary(_FakeMethod, Generic[_ReqT, _ResT]):
         return result
 
 
-class FakeClientStream(_FakeMethod, Generic[_ReqT, _ResT]):
+class FakeClientStream(_FakeMethod[List[_ReqT]], Generic[_ReqT, _ResT]):
     """A fake client-streaming RPC: its requests are read to the end first,
     and recorded (and passed on) as a list."""
 
-    def returns(self, *results: _ResT) -> FakeClientStream[_ReqT, _ResT]:
+    def returns(self: _FakeT, *results: _ResT) -> _FakeT:
         """Answer with each of ``results`` in turn (the last one stays)."""
         for result in results:
             self._then(_return(result))
         return self
 
     def calls_through(
-        self, function: Callable[[list[_ReqT], grpc.ServicerContext], _ResT]
-    ) -> FakeClientStream[_ReqT, _ResT]:
+        self: _FakeT,
+        function: Callable[[List[_ReqT], grpc.ServicerContext], _ResT],
+    ) -> _FakeT:
         """Answer with ``function(requests, context)``."""
         return self._then(_Outcome(function))
 
@@ -193,45 +199,59 @@ class FakeClientStream(_FakeMethod, Generic[_ReqT, _ResT]):
         return result
 
 
-class FakeStream(_FakeMethod, Generic[_ReqT, _RespT]):
-    """A fake RPC with a stream of responses. For a bidirectional one, the
-    call's recorded request is the list of requests read so far."""
+class FakeStream(_FakeMethod[_ReqT], Generic[_ReqT, _RespT]):
+    """A fake server-streaming RPC: one request, a stream of responses."""
 
     _PROGRAMMED_BY = ".streams(...), .raises(...) or .calls_through(...)"
 
     def streams(
-        self, responses: Iterable[_RespT], then: PlatformError | None = None
-    ) -> FakeStream[_ReqT, _RespT]:
+        self: _FakeT, responses: Iterable[_RespT], then: PlatformError | None = None
+    ) -> _FakeT:
         """Send ``responses``, then end the call: with ``then``, if given,
-        midway failure included. A bidirectional call reads every request
-        first."""
-        sent = list(responses)
-
-        def run(request: Any, context: Any) -> Iterator[_RespT]:
-            if isinstance(request, Iterator):
-                for _ in request:
-                    pass
-            yield from sent
-            if then is not None:
-                raise then
-
-        return self._then(_Outcome(run))
+        which fails it midway."""
+        return self._then(_streaming(responses, then))
 
     def calls_through(
-        self, function: Callable[[Any, grpc.ServicerContext], Iterable[_RespT]]
-    ) -> FakeStream[_ReqT, _RespT]:
-        """Answer with the responses ``function(request, context)`` yields;
-        for a bidirectional call, ``request`` is the iterator of requests, so
-        ``function`` can answer each one as it comes."""
+        self: _FakeT,
+        function: Callable[[_ReqT, grpc.ServicerContext], Iterable[_RespT]],
+    ) -> _FakeT:
+        """Answer with the responses ``function(request, context)`` yields."""
         return self._then(_Outcome(function))
 
-    def __call__(self, request: Any, context: grpc.ServicerContext) -> Iterator[_RespT]:
-        if self.rpc.kind != "stream_stream":
-            yield from self._next(request, context).run(request, context)
-            return
-        received: list[Any] = []
+    def __call__(
+        self, request: _ReqT, context: grpc.ServicerContext
+    ) -> Iterator[_RespT]:
+        yield from self._next(request, context).run(request, context)
+
+
+class FakeBidiStream(_FakeMethod[List[_ReqT]], Generic[_ReqT, _RespT]):
+    """A fake bidirectionally streaming RPC. A call's recorded request is the
+    list of the requests read so far."""
+
+    _PROGRAMMED_BY = FakeStream._PROGRAMMED_BY
+
+    def streams(
+        self: _FakeT, responses: Iterable[_RespT], then: PlatformError | None = None
+    ) -> _FakeT:
+        """Read every request, send ``responses``, then end the call: with
+        ``then``, if given, which fails it midway."""
+        return self._then(_streaming(responses, then))
+
+    def calls_through(
+        self: _FakeT,
+        function: Callable[[Iterator[_ReqT], grpc.ServicerContext], Iterable[_RespT]],
+    ) -> _FakeT:
+        """Answer with the responses ``function(requests, context)`` yields;
+        ``requests`` is the iterator of requests, so ``function`` can answer
+        each one as it comes."""
+        return self._then(_Outcome(function))
+
+    def __call__(
+        self, requests: Iterator[_ReqT], context: grpc.ServicerContext
+    ) -> Iterator[_RespT]:
+        received: list[_ReqT] = []
         outcome = self._next(received, context)
-        yield from outcome.run(_recording(request, received), context)
+        yield from outcome.run(_recording(requests, received), context)
 
 
 class FakePager(FakeUnary[_ReqT, _RespT], Generic[_ReqT, _RespT, _ItemT]):
@@ -243,8 +263,8 @@ class FakePager(FakeUnary[_ReqT, _RespT], Generic[_ReqT, _RespT, _ItemT]):
     )
 
     def returns_items(
-        self, items: Sequence[_ItemT], *, default_page_size: int = 10
-    ) -> FakePager[_ReqT, _RespT, _ItemT]:
+        self: _PagerT, items: Sequence[_ItemT], *, default_page_size: int = 10
+    ) -> _PagerT:
         """Serve ``items`` in pages, through the runtime's Paginator (signed
         page tokens, the request's page size, ``default_page_size`` for 0)."""
         paginator = Paginator(os.urandom(32), default_page_size=default_page_size)
@@ -285,9 +305,27 @@ def _recording(requests: Iterable[Any], received: list[Any]) -> Iterator[Any]:
         yield request
 
 
-def _fake_method(rpc: Rpc[Any, Any], label: str) -> _FakeMethod:
+def _streaming(responses: Iterable[Any], then: PlatformError | None) -> _Outcome:
+    """The outcome that sends ``responses`` (once the requests of a
+    bidirectional call are read), then fails with ``then``, if given."""
+    sent = list(responses)
+
+    def run(request: Any, context: Any) -> Iterator[Any]:
+        if isinstance(request, Iterator):
+            for _ in request:
+                pass
+        yield from sent
+        if then is not None:
+            raise then
+
+    return _Outcome(run)
+
+
+def _fake_method(rpc: Rpc[Any, Any], label: str) -> _FakeMethod[Any]:
     """The fake method for ``rpc``, by its kind."""
-    if rpc.kind.endswith("_stream"):
+    if rpc.kind == "stream_stream":
+        return FakeBidiStream(rpc, label)
+    if rpc.kind == "unary_stream":
         return FakeStream(rpc, label)
     if rpc.kind == "stream_unary":
         return FakeClientStream(rpc, label)
