@@ -14,6 +14,7 @@ import sys
 import textwrap
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 from typing import Iterator
 
@@ -77,7 +78,8 @@ def _probe_names(python: str) -> dict[str, str | None]:
 def fresh_venv(
     built: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, dict[str, str | None]]]:
-    """A new virtualenv with the wheel (and type stubs, for mypy) installed."""
+    """A new virtualenv with the wheel and its ``[testing]`` extra (and type
+    stubs, for mypy) installed."""
     env_dir = tmp_path_factory.mktemp("fresh_venv")
     venv.create(env_dir, with_pip=True)
     python = _python(env_dir)
@@ -90,7 +92,7 @@ def fresh_venv(
             "pip",
             "install",
             "--quiet",
-            str(wheel),
+            f"{wheel}[testing]",
             "types-protobuf",
             "types-grpcio",
             "types-grpcio-status",
@@ -127,6 +129,13 @@ def test_package_layout_and_metadata(built: Path) -> None:
         "opentelemetry-api",
         "opentelemetry-instrumentation-grpc",
     ]
+    assert [d.split(">")[0] for d in extras["testing"]] == ["pytest", "pytest-asyncio"]
+    assert (root / "platform_proto/platform_runtime/testing/pytest.py").is_file()
+    assert (root / "platform_proto/auth/v1/auth_testing.py").is_file()
+    (wheel,) = (built / "dist").glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "platform_proto/platform_runtime/testing/pytest.py" in names
+    assert len([n for n in names if n.endswith("_testing.py")]) == 13
     init = (root / "platform_proto/auth/v1/__init__.py").read_text()
     for name in [
         "AuthServiceClient",
@@ -239,6 +248,51 @@ def test_live_calls_with_both_clients_from_the_wheel(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["s", "a"]
+
+
+KIT_TESTS = textwrap.dedent("""
+    import pytest
+
+    from platform_proto.auth.v1 import AuthServiceAsyncClient, AuthServiceClient
+    from platform_proto.auth.v1 import ValidatedToken, ValidateTokenRequest
+    from platform_proto.auth.v1.auth_testing import AuthServiceFake
+
+    pytest_plugins = ["platform_proto.platform_runtime.testing.pytest"]
+
+
+    def test_sync(platform_serving):
+        fake = AuthServiceFake()
+        fake.validate_token.returns(ValidatedToken(expires_in={"seconds": 60}))
+        client = AuthServiceClient(platform_serving(fake))
+        assert client.validate_token(ValidateTokenRequest()).expires_in.seconds == 60
+
+
+    @pytest.mark.asyncio
+    async def test_async(platform_serving_async):
+        fake = AuthServiceFake()
+        fake.validate_token.returns(ValidatedToken(expires_in={"seconds": 61}))
+        client = AuthServiceAsyncClient(await platform_serving_async(fake))
+        validated = await client.validate_token(ValidateTokenRequest(token="t"))
+        assert validated.expires_in.seconds == 61
+        assert fake.validate_token.calls[0].request.token == "t"
+    """)
+
+
+def test_the_test_kit_runs_from_the_wheel_with_its_testing_extra(
+    fresh_venv: tuple[str, dict[str, str | None]], tmp_path: Path
+) -> None:
+    """pytest and pytest-asyncio came with ``[testing]``: the fixtures run."""
+    python, _ = fresh_venv
+    (tmp_path / "test_kit.py").write_text(KIT_TESTS)
+    result = subprocess.run(
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_kit.py"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
 
 
 CONSUMER = textwrap.dedent("""

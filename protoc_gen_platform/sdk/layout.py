@@ -190,6 +190,12 @@ otel = [
     "opentelemetry-api>=1.30,<2",
     "opentelemetry-instrumentation-grpc>=0.51b0,<1",
 ]
+# The test kit's pytest fixtures (platform_runtime.testing.pytest), asyncio
+# tests included.
+testing = [
+    "pytest>=8.0,<10",
+    "pytest-asyncio>=0.23,<2",
+]
 
 [tool.hatch.build.targets.wheel]
 packages = ["{package}"]
