@@ -14,7 +14,11 @@ Measures, against a server in another process:
   raw multicallable's ``with_call``; and what every call pays for its
   ``x-request-id`` and the call-log check (logger off), against a raw call;
 * the import time of a generated ``_platform`` module, against the matching
-  ``_pb2_grpc`` module of grpc's own plugin.
+  ``_pb2_grpc`` module of grpc's own plugin;
+* starting and stopping the test kit's ``serving()`` with one fake, against
+  a bare grpc server and channel (target: under 20 ms);
+* and the size of the test kit: the lines each service's ``_testing`` module
+  adds to its ``_platform`` module (target: at most 25%).
 
 Writes ``results/runtime.md``. Run it with ``make bench`` (or
 ``.venv/bin/python benchmarks/runtime.py``).
@@ -335,6 +339,51 @@ def token_checks(target: str, calls: int, rounds: int) -> dict[str, list[float]]
         client.close()
 
 
+def serving_start_stop(rounds: int, times: int = 10) -> dict[str, list[float]]:
+    """``with serving(fake): ...`` against a bare grpc server (the fake
+    registered, a port from :0) and an insecure channel, ``times`` a round."""
+    from concurrent import futures
+
+    import grpc
+    from auth.v1 import auth_pb2, auth_platform
+    from auth.v1.auth_testing import AuthServiceFake
+    from platform_runtime.testing import serving
+
+    fake = AuthServiceFake()
+    fake.validate_token.returns(auth_pb2.ValidatedToken())
+
+    def ours() -> None:
+        for _ in range(times):
+            with serving(fake):
+                pass
+
+    def theirs() -> None:
+        for _ in range(times):
+            server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+            auth_platform.add_AuthServiceServicer_to_server(fake, server)
+            port = server.add_insecure_port("127.0.0.1:0")
+            server.start()
+            with grpc.insecure_channel(f"127.0.0.1:{port}"):
+                pass
+            server.stop(None)
+
+    return alternate({"serving(fake)": ours, "bare grpc server": theirs}, rounds)
+
+
+def kit_growth(sdk: Path) -> tuple[list[list[str]], float]:
+    """Rows of the test kit's size per generated module, and the largest
+    growth it makes, as a fraction of the ``_platform`` module's lines."""
+    rows, worst = [], 0.0
+    for platform in sorted(sdk.rglob("*_platform.py")):
+        testing = platform.with_name(platform.name.replace("_platform", "_testing"))
+        ours = len(platform.read_text().splitlines())
+        kit = len(testing.read_text().splitlines())
+        worst = max(worst, kit / ours)
+        name = platform.relative_to(sdk).as_posix()
+        rows.append([name, f"{ours:,}", f"{kit:,}", f"{kit / ours:.1%}"])
+    return rows, worst
+
+
 TOTAL_PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
 ADDED_PROBE = (
     "import time, grpc, google.protobuf, etl.v1.etl_pb2; t = time.perf_counter(); "
@@ -370,6 +419,13 @@ def import_times(sdk: Path, rounds: int, probe: str) -> dict[str, list[float]]:
     return times
 
 
+class Absolute:
+    """A target on our median time itself, not on a ratio."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=25)
@@ -385,6 +441,7 @@ def main() -> None:
         print("generating the SDK ...", file=sys.stderr)
         generate(sdk)
         sys.path.insert(0, str(sdk))
+        growth_rows, worst = kit_growth(sdk)
         server, target = start_server(sdk)
         try:
             for title, target_ratio, run in [
@@ -410,6 +467,11 @@ def main() -> None:
                     lambda: pager(target, args.rounds),
                 ),
                 ("failed call", None, lambda: errors(target, args.calls, args.rounds)),
+                (
+                    "serving() start and stop, one fake",
+                    Absolute(0.020),
+                    lambda: serving_start_stop(args.rounds),
+                ),
                 (
                     "token check of the auth interceptor",
                     None,
@@ -440,19 +502,25 @@ def main() -> None:
                     if title.startswith(
                         ("unary", "failed", "token", "with_call", "per-call")
                     )
-                    else 1
+                    else 10 if title.startswith("serving") else 1
                 )
+                if isinstance(target_ratio, Absolute):
+                    seconds = median(ours_t) / per
+                    target_text = (
+                        f"< {target_ratio.seconds * 1e3:.0f} ms "
+                        f"{verdict(seconds, target_ratio.seconds)}"
+                    )
+                elif target_ratio is None:
+                    target_text = "(reported)"
+                else:
+                    target_text = f"≤ {target_ratio} {verdict(ratio, target_ratio)}"
                 rows.append(
                     [
                         title,
                         f"{ours}: {median(ours_t) / per * 1e6:,.1f} µs",
                         f"{theirs}: {median(theirs_t) / per * 1e6:,.1f} µs",
                         f"{ratio:.3f}",
-                        (
-                            "(reported)"
-                            if target_ratio is None
-                            else f"≤ {target_ratio} {verdict(ratio, target_ratio)}"
-                        ),
+                        target_text,
                     ]
                 )
                 if title.startswith("unary"):
@@ -473,6 +541,16 @@ def main() -> None:
         "Times are per call, or per full iteration for the pager, or per import.\n\n"
         + table
     )
+    if not args.only:
+        report += (
+            "\n## The test kit's size\n\n"
+            "Lines of each file's ``_testing`` module (its fakes) against its "
+            "``_platform`` module: the growth the test kit makes, per service file. "
+            f"Largest: {worst:.1%}, target ≤ 25% {verdict(worst, 0.25)}.\n\n"
+            + markdown_table(
+                ["module", "_platform lines", "_testing lines", "growth"], growth_rows
+            )
+        )
     (RESULTS / "runtime.md").write_text(report)
     print(report)
 
