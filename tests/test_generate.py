@@ -117,3 +117,16 @@ def test_parallel_and_sequential_rendering_agree(
     parallel = generate(request).SerializeToString()
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10**6)
     assert generate(request).SerializeToString() == parallel
+
+
+def test_test_kit_false_leaves_the_fakes_out(tmp_path: Path, sdk_out: Path) -> None:
+    """``test_kit=false``: no ``_testing`` module; the rest is unchanged."""
+    protoc(
+        tmp_path, proto_files(), outputs=("platform",), platform_opt="test_kit=false"
+    )
+    without, full = read_tree(tmp_path), read_tree(sdk_out)
+    platform = [path for path in without if path.endswith("_platform.py")]
+    assert len(platform) == 13
+    assert not [path for path in without if path.endswith("_testing.py")]
+    assert all(p.replace("_platform", "_testing") in full for p in platform)
+    assert {path: full[path] for path in without} == without

@@ -21,6 +21,8 @@ def test_values_are_parsed_and_typed() -> None:
     assert options == Options(
         runtime_package="sdk.rt", emit_runtime=False, package_markers=False
     )
+    assert Options().test_kit is True
+    assert parse_options("test_kit=false") == Options(test_kit=False)
 
 
 def test_options_are_frozen() -> None:

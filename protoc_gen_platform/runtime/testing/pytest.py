@@ -18,10 +18,12 @@ import pytest_asyncio
 
 from ._serving import serving, serving_async
 
-__all__ = ["platform_serving", "platform_serving_async"]
+__all__ = ["AsyncServe", "Serve", "platform_serving", "platform_serving_async"]
 
 Serve = Callable[..., grpc.Channel]
+"""The type of the ``platform_serving`` fixture, to annotate a test with."""
 AsyncServe = Callable[..., Awaitable[grpc.aio.Channel]]
+"""The type of the ``platform_serving_async`` fixture."""
 
 
 @pytest.fixture
