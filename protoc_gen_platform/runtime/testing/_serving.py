@@ -29,14 +29,24 @@ def _service_config(servicers: tuple[Servicer | AsyncServicer, ...]) -> str:
     return json.dumps({"methodConfig": methods}, sort_keys=True)
 
 
-def _validator(principal: object, auth: Any) -> Any:
-    """The validator to serve with: ``auth``, or one that gives every token
-    the fixed ``principal``; None for no auth."""
+def _server_options(principal: object, auth: Any) -> dict[str, Any]:
+    """How the kit's servers serve: on loopback, a port from the system, no
+    health or reflection, and auth by ``auth``, or by a validator that gives
+    every token the fixed ``principal``, or none."""
     if principal is not None and auth is not None:
         raise ValueError("pass a principal or a validator (auth), not both")
     if principal is not None:
-        return lambda token: principal
-    return auth
+        auth = lambda token: principal  # noqa: E731
+    return dict(
+        address="127.0.0.1:0", auth=auth, health=False, reflection=False, max_workers=4
+    )
+
+
+def _channel_options(servicers: tuple[Servicer | AsyncServicer, ...]) -> dict[str, Any]:
+    """The channel's: insecure, with the retry policies of ``servicers``."""
+    return dict(
+        insecure=True, options=[("grpc.service_config", _service_config(servicers))]
+    )
 
 
 @contextlib.contextmanager
@@ -51,22 +61,12 @@ def serving(
     servicer code gets ``principal`` from ``current_principal``; with
     ``auth``, tokens are checked by that validator instead.
     """
-    server = Server(
-        servicers,
-        address="127.0.0.1:0",
-        auth=_validator(principal, auth),
-        health=False,
-        reflection=False,
-        max_workers=4,
-    )
+    server = Server(servicers, **_server_options(principal, auth))
     port = server.start()
     try:
-        channel = open_channel(
-            f"127.0.0.1:{port}",
-            insecure=True,
-            options=[("grpc.service_config", _service_config(servicers))],
-        )
-        with channel:
+        with open_channel(
+            f"127.0.0.1:{port}", **_channel_options(servicers)
+        ) as channel:
             yield channel
     finally:
         server.stop(None)
@@ -80,21 +80,10 @@ async def serving_async(
 ) -> AsyncIterator[grpc.aio.Channel]:
     """The asyncio twin of :func:`serving`: ``async with``, an asyncio server
     (asyncio servicers, and sync ones in a thread pool), an asyncio channel."""
-    server = AsyncServer(
-        servicers,
-        address="127.0.0.1:0",
-        auth=_validator(principal, auth),
-        health=False,
-        reflection=False,
-        max_workers=4,
-    )
+    server = AsyncServer(servicers, **_server_options(principal, auth))
     port = await server.start()
     try:
-        channel = open_async_channel(
-            f"127.0.0.1:{port}",
-            insecure=True,
-            options=[("grpc.service_config", _service_config(servicers))],
-        )
+        channel = open_async_channel(f"127.0.0.1:{port}", **_channel_options(servicers))
         async with channel:
             yield channel
     finally:
