@@ -17,6 +17,7 @@ from ._client.base import DEFAULT_TIMEOUT, AsyncTokenSource, TokenSource
 from ._client.calls import Call, PendingCall, start, with_call
 from ._client.channels import (
     ChannelOptions,
+    ClientInterceptor,
     open_async_channel,
     open_channel,
     service_config,
@@ -47,7 +48,13 @@ from ._server.glue import (
 from ._server.paging import Page, Paginator
 from ._server.running import serve, serve_async
 from ._server.serving import AsyncServer, Server
-from ._server.standard import add_health, add_health_async, add_reflection
+from ._server.standard import (
+    AsyncHealth,
+    Health,
+    add_health,
+    add_health_async,
+    add_reflection,
+)
 from ._server.validators import AsyncCachingValidator, CachingValidator
 
 # What both share: typed errors and their wire form, RPC descriptions, and
@@ -89,6 +96,7 @@ __all__ = [
     "AsyncAuthInterceptor",
     "AsyncCachingValidator",
     "AsyncClient",
+    "AsyncHealth",
     "AsyncPager",
     "AsyncRefreshingToken",
     "AsyncResponseStream",
@@ -102,6 +110,7 @@ __all__ = [
     "CancelledError",
     "ChannelOptions",
     "Client",
+    "ClientInterceptor",
     "DEFAULT",
     "DEFAULT_TIMEOUT",
     "DataLossError",
@@ -109,6 +118,7 @@ __all__ = [
     "Default",
     "FailedPreconditionError",
     "Grant",
+    "Health",
     "InternalError",
     "InvalidArgumentError",
     "Metadata",

@@ -63,11 +63,12 @@ def sync_calls(channel: grpc.Channel) -> None:
 
     etl = etl_platform.EtlServiceClient(channel)
     pager = etl.list_pipelines(etl_pb2.ListPipelinesRequest(), page_size=7, max_items=9)
-    assert_type(pager, Pager[etl_pb2.Pipeline])
+    assert_type(pager, Pager[etl_pb2.Pipeline, etl_pb2.ListPipelinesResponse])
     for pipeline in pager:
         assert_type(pipeline, etl_pb2.Pipeline)
     for page in pager.pages:
-        pass
+        assert_type(page, etl_pb2.ListPipelinesResponse)
+    assert_type(pager.first_page, etl_pb2.ListPipelinesResponse)
     assert_type(pager.next_page_token, str | None)
     assert_type(pager.total_size, int | None)
 
@@ -105,9 +106,12 @@ async def async_calls(channel: grpc.aio.Channel) -> None:
 
     etl = etl_platform.EtlServiceAsyncClient(channel)
     pager = await etl.list_pipelines(etl_pb2.ListPipelinesRequest())
-    assert_type(pager, AsyncPager[etl_pb2.Pipeline])
+    assert_type(pager, AsyncPager[etl_pb2.Pipeline, etl_pb2.ListPipelinesResponse])
     async for pipeline in pager:
         assert_type(pipeline, etl_pb2.Pipeline)
+    async for page in pager.pages:
+        assert_type(page, etl_pb2.ListPipelinesResponse)
+    assert_type(pager.first_page, etl_pb2.ListPipelinesResponse)
 
     async with auth_platform.AuthServiceAsyncClient.connect("localhost:1") as owned:
         assert_type(owned, auth_platform.AuthServiceAsyncClient)

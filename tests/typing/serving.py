@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 import grpc
 from typing_extensions import assert_type
@@ -12,6 +11,7 @@ from typing_extensions import assert_type
 from auth.v1 import auth_pb2, auth_platform
 from etl.v1 import etl_pb2, etl_platform
 from platform_runtime import (
+    Health,
     REQUEST_ID_HEADER,
     AsyncAuthInterceptor,
     AsyncCachingValidator,
@@ -69,7 +69,9 @@ class AsyncEtl(etl_platform.EtlServiceAsyncServicer):
 def building_blocks(server: grpc.Server, aio_server: grpc.aio.Server) -> None:
     service: Service = Etl.SERVICE
     assert_type(service.name, str)
-    assert_type(add_health(server, [service.name]), Any)
+    health = add_health(server, [service.name])
+    assert_type(health, Health)
+    health.enter_graceful_shutdown()
     add_reflection(server, [service.name])
     status: grpc.Status = to_status(NotFoundError("x"))
     assert_type(REQUEST_ID_HEADER, str)

@@ -68,7 +68,7 @@ class AsyncClient(BaseClient):
         timeout: float | None = DEFAULT_TIMEOUT,
         metadata: Metadata | None = None,
         token: AsyncTokenSource = None,
-        interceptors: Iterable[Any] = (),
+        interceptors: Iterable[grpc.aio.ClientInterceptor] = (),
         options: ChannelOptions = (),
         compression: grpc.Compression | None = None,
         allow_plaintext_token: bool = False,
@@ -296,12 +296,14 @@ class AsyncClient(BaseClient):
         metadata: Metadata | None,
         page_size: int | None,
         max_items: int | None,
-    ) -> AsyncPager[Any]:
+    ) -> AsyncPager[Any, ResponseT]:
+        """A pager over ``rpc``'s pages, its first page fetched; its item
+        type is the generated method's to name."""
         rpc.warn_if_deprecated()
         pages = pages_of(rpc)
         check_max_items(max_items)
 
-        async def fetch(page: Any) -> Any:
+        async def fetch(page: Any) -> ResponseT:
             return await self._unary_unary(rpc, page, timeout, metadata, False)
 
         first = pages.first_request(request, page_size)

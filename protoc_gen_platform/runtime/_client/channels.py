@@ -11,12 +11,16 @@ compression, as ``connect()`` does.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence, Union
 
 import grpc
 
+if TYPE_CHECKING:
+    from .base import BaseClient
+
 __all__ = [
     "ChannelOptions",
+    "ClientInterceptor",
     "channel_credentials",
     "check_plaintext_token",
     "open_async_channel",
@@ -24,11 +28,19 @@ __all__ = [
     "service_config",
 ]
 
-ChannelOptions = Sequence[tuple[str, Any]]
+ChannelOptions = Sequence[tuple[str, Union[str, int]]]
 """grpc channel options, as ``(key, value)`` pairs."""
 
+ClientInterceptor = Union[
+    grpc.UnaryUnaryClientInterceptor,
+    grpc.UnaryStreamClientInterceptor,
+    grpc.StreamUnaryClientInterceptor,
+    grpc.StreamStreamClientInterceptor,
+]
+"""A synchronous grpc client interceptor, of any of the four kinds."""
 
-def service_config(*clients: Any) -> str:
+
+def service_config(*clients: type[BaseClient]) -> str:
     """One gRPC service config (JSON) holding the method configs, retry
     policies included, of the given client classes' services."""
     methods: list[Any] = []
@@ -37,12 +49,15 @@ def service_config(*clients: Any) -> str:
     return json.dumps({"methodConfig": methods}, sort_keys=True)
 
 
-def _options(config: str, options: ChannelOptions) -> list[tuple[str, Any]]:
+def _options(config: str, options: ChannelOptions) -> list[tuple[str, str | int]]:
     """The retry policy, unless the caller's options set those keys: grpc
     reads the first of duplicated keys, so the caller's replace ours."""
-    given = [tuple(option) for option in options]
+    given = [(key, value) for key, value in options]
     keys = {key for key, _ in given}
-    defaults = [("grpc.service_config", config), ("grpc.enable_retries", 1)]
+    defaults: list[tuple[str, str | int]] = [
+        ("grpc.service_config", config),
+        ("grpc.enable_retries", 1),
+    ]
     return [(k, v) for k, v in defaults if k not in keys] + given
 
 
@@ -57,10 +72,10 @@ def channel_credentials(
 
 def open_channel(
     target: str,
-    *clients: Any,
+    *clients: type[BaseClient],
     credentials: grpc.ChannelCredentials | None = None,
     insecure: bool = False,
-    interceptors: Iterable[Any] = (),
+    interceptors: Iterable[ClientInterceptor] = (),
     options: ChannelOptions = (),
     compression: grpc.Compression | None = None,
 ) -> grpc.Channel:
@@ -82,10 +97,10 @@ def open_channel(
 
 def open_async_channel(
     target: str,
-    *clients: Any,
+    *clients: type[BaseClient],
     credentials: grpc.ChannelCredentials | None = None,
     insecure: bool = False,
-    interceptors: Iterable[Any] = (),
+    interceptors: Iterable[grpc.aio.ClientInterceptor] = (),
     options: ChannelOptions = (),
     compression: grpc.Compression | None = None,
 ) -> grpc.aio.Channel:

@@ -22,6 +22,7 @@ from .._shared.errors import InternalError, remote
 __all__ = ["AsyncPager", "Pager", "Pages", "check_max_items"]
 
 ItemT = TypeVar("ItemT")
+PageT = TypeVar("PageT", bound=Message)
 
 
 def check_max_items(max_items: object) -> None:
@@ -123,9 +124,10 @@ class Pages:
         total: int = self._response_holder(response).total_size
         return total
 
-    def items_of(self, response: Message) -> Any:
-        """The items of one page."""
-        return getattr(response, self.items)
+    def items_of(self, response: Message) -> Iterator[Any]:
+        """An iterator over the items of one page (of the type the
+        generated method names)."""
+        return iter(getattr(response, self.items))
 
     def unreachable_of(self, response: Message) -> Sequence[str]:
         """The unreachable locations one page reports (AIP-217)."""
@@ -135,14 +137,14 @@ class Pages:
         return found
 
 
-class _PagerBase:
+class _PagerBase(Generic[ItemT, PageT]):
     """State shared by the sync and async pagers."""
 
     def __init__(
         self,
         pages: Pages,
         request: Message,
-        first: Message,
+        first: PageT,
         max_items: int | None,
     ) -> None:
         check_max_items(max_items)
@@ -150,13 +152,13 @@ class _PagerBase:
         self._request = request
         self._first = first
         self._last = first
-        self._items: Iterator[Any] | None = None  # the page being read, if any
+        self._items: Iterator[ItemT] | None = None  # the page being read, if any
         self._max_items = max_items
         self._unreachable: dict[str, None] = {}
         self._saw(first)
 
     @property
-    def first_page(self) -> Message:
+    def first_page(self) -> PageT:
         """The first response, fetched when the call was made."""
         return self._first
 
@@ -180,7 +182,7 @@ class _PagerBase:
         empty when the response has no such field."""
         return list(self._unreachable)
 
-    def _saw(self, page: Message) -> None:
+    def _saw(self, page: PageT) -> None:
         """Note a page as fetched: the last one, and its unreachable places."""
         self._last = page
         if self._pages.unreachable:
@@ -192,8 +194,10 @@ class _PagerBase:
         return self._pages.total(self._first)
 
 
-class Pager(_PagerBase, Generic[ItemT]):
-    """Every item of a paginated list call, page after page, fetched lazily.
+class Pager(_PagerBase[ItemT, PageT]):
+    """Every item of a paginated list call, page after page, fetched lazily:
+    ``Pager[Item, Response]`` yields ``Item``s, and its pages are
+    ``Response``s.
 
     The first page is fetched by the call itself, so errors surface there.
     Iterate the pager for items; use :attr:`pages` for whole responses. Every
@@ -203,7 +207,7 @@ class Pager(_PagerBase, Generic[ItemT]):
 
     def __init__(
         self,
-        fetch: Callable[[Message], Message],
+        fetch: Callable[[Message], PageT],
         pages: Pages,
         request: Message,
         max_items: int | None = None,
@@ -213,12 +217,12 @@ class Pager(_PagerBase, Generic[ItemT]):
         self._fetch = fetch
 
     @property
-    def pages(self) -> Iterator[Any]:
+    def pages(self) -> Iterator[PageT]:
         """Each response in turn, starting again from the first page."""
         self._items = None
         return self._walk()
 
-    def _walk(self) -> Iterator[Any]:
+    def _walk(self) -> Iterator[PageT]:
         request, response = self._request, self._first
         seen = self._pages.tokens_of(request)
         while True:
@@ -233,7 +237,7 @@ class Pager(_PagerBase, Generic[ItemT]):
     def _readers(self) -> Iterator[Iterator[ItemT]]:
         """An iterator over each page's items in turn; the current one is kept."""
         for page in self._walk():
-            self._items = iter(self._pages.items_of(page))
+            self._items = self._pages.items_of(page)
             yield self._items
 
     def __iter__(self) -> Iterator[ItemT]:
@@ -247,7 +251,7 @@ class Pager(_PagerBase, Generic[ItemT]):
         return itertools.islice(items, self._max_items)
 
 
-class AsyncPager(_PagerBase, Generic[ItemT]):
+class AsyncPager(_PagerBase[ItemT, PageT]):
     """The asyncio twin of :class:`Pager`: use ``async for``.
 
     Obtain one by awaiting the client method (which fetches the first page).
@@ -255,10 +259,10 @@ class AsyncPager(_PagerBase, Generic[ItemT]):
 
     def __init__(
         self,
-        fetch: Callable[[Message], Awaitable[Message]],
+        fetch: Callable[[Message], Awaitable[PageT]],
         pages: Pages,
         request: Message,
-        first: Message,
+        first: PageT,
         max_items: int | None = None,
     ) -> None:
         super().__init__(pages, request, first, max_items)
@@ -267,17 +271,17 @@ class AsyncPager(_PagerBase, Generic[ItemT]):
     @classmethod
     async def start(
         cls,
-        fetch: Callable[[Message], Awaitable[Message]],
+        fetch: Callable[[Message], Awaitable[PageT]],
         pages: Pages,
         request: Message,
         max_items: int | None = None,
-    ) -> AsyncPager[Any]:
+    ) -> AsyncPager[ItemT, PageT]:
         """Fetch the first page and return the pager."""
         check_max_items(max_items)
         return cls(fetch, pages, request, await fetch(request), max_items)
 
     @property
-    def pages(self) -> AsyncIterator[Any]:
+    def pages(self) -> AsyncIterator[PageT]:
         """Each response in turn (``async for``), starting again from the first page."""
         self._items = None
         return self._walk()
@@ -288,7 +292,7 @@ class AsyncPager(_PagerBase, Generic[ItemT]):
     async def _read(self) -> AsyncIterator[ItemT]:
         remaining = self._max_items
         async for page in self._walk():
-            self._items = iter(self._pages.items_of(page))
+            self._items = self._pages.items_of(page)
             if remaining == 0:
                 return
             for item in self._items:
@@ -298,7 +302,7 @@ class AsyncPager(_PagerBase, Generic[ItemT]):
                     if remaining == 0:
                         return
 
-    async def _walk(self) -> AsyncIterator[Any]:
+    async def _walk(self) -> AsyncIterator[PageT]:
         request, response = self._request, self._first
         seen = self._pages.tokens_of(request)
         while True:

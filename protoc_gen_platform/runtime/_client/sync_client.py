@@ -11,6 +11,7 @@ from .._shared.errors import UnauthenticatedError
 from .._shared.status import from_rpc_error
 from .channels import (
     ChannelOptions,
+    ClientInterceptor,
     channel_credentials,
     check_plaintext_token,
     open_channel,
@@ -63,7 +64,7 @@ class Client(BaseClient):
         timeout: float | None = DEFAULT_TIMEOUT,
         metadata: Metadata | None = None,
         token: TokenSource = None,
-        interceptors: Iterable[Any] = (),
+        interceptors: Iterable[ClientInterceptor] = (),
         options: ChannelOptions = (),
         compression: grpc.Compression | None = None,
         allow_plaintext_token: bool = False,
@@ -235,12 +236,14 @@ class Client(BaseClient):
         metadata: Metadata | None,
         page_size: int | None,
         max_items: int | None,
-    ) -> Pager[Any]:
+    ) -> Pager[Any, ResponseT]:
+        """A pager over ``rpc``'s pages; its item type is the generated
+        method's to name."""
         rpc.warn_if_deprecated()
         pages = pages_of(rpc)
         check_max_items(max_items)
 
-        def fetch(page: Any) -> Any:
+        def fetch(page: Any) -> ResponseT:
             return self._unary_unary(rpc, page, timeout, metadata, False)
 
         return Pager(fetch, pages, pages.first_request(request, page_size), max_items)

@@ -19,24 +19,47 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional, Protocol
+
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from .._shared.errors import PlatformError
 
-__all__ = ["AsyncRefreshingToken", "Grant", "RefreshingToken", "grant"]
+__all__ = [
+    "AsyncRefreshingToken",
+    "Grant",
+    "IssuedToken",
+    "RefreshingToken",
+    "grant",
+]
 
 Grant = tuple[str, Optional[float], str]
 """``(access_token, expires_at or None, refresh_token or "")``."""
 
 
-def grant(issued: Any) -> Grant:
+class IssuedToken(Protocol):
+    """What :func:`grant` reads: a message with these fields (the platform's
+    ``IssuedToken``, or any of the same shape)."""
+
+    @property
+    def access_token(self) -> str:
+        """The access token."""
+
+    @property
+    def access_token_expire_time(self) -> Timestamp:
+        """When it expires; unset (zero) if it does not."""
+
+    @property
+    def refresh_token(self) -> str:
+        """The refresh token, or empty."""
+
+
+def grant(issued: IssuedToken) -> Grant:
     """The grant in an issued-token message: its ``access_token``,
-    ``access_token_expire_time`` (a Timestamp) and ``refresh_token``."""
-    expires = (
-        issued.access_token_expire_time.ToNanoseconds() / 1e9
-        if issued.HasField("access_token_expire_time")
-        else None
-    )
+    ``access_token_expire_time`` (a Timestamp; unset means no expiry) and
+    ``refresh_token``."""
+    expiry = issued.access_token_expire_time
+    expires = expiry.ToNanoseconds() / 1e9 if expiry.seconds or expiry.nanos else None
     return issued.access_token, expires, issued.refresh_token
 
 

@@ -8,7 +8,7 @@ servicer set before failing is kept beside the status details.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, Union
+from typing import Any, NoReturn, TypeVar, Union
 
 import grpc
 
@@ -23,6 +23,9 @@ __all__ = [
     "abort_sync_with",
     "to_status",
 ]
+
+_Q = TypeVar("_Q")
+_R = TypeVar("_R")
 
 Pairs = tuple[tuple[str, Union[str, bytes]], ...]
 
@@ -76,7 +79,7 @@ def abort(context: grpc.ServicerContext, error: PlatformError) -> NoReturn:
 
 
 async def abort_async(
-    context: grpc.aio.ServicerContext[Any, Any], error: PlatformError
+    context: grpc.aio.ServicerContext[_Q, _R], error: PlatformError
 ) -> NoReturn:
     """The asyncio twin of :func:`abort`."""
     await abort_async_with(context, to_status(error))

@@ -18,7 +18,7 @@ methods named in ``exempt`` are not checked.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable, Iterable, Union
+from typing import Any, Awaitable, Callable, Iterable, TypeVar, Union
 
 import grpc
 
@@ -34,6 +34,9 @@ __all__ = [
     "AuthInterceptor",
     "Validator",
 ]
+
+_Q = TypeVar("_Q")
+_R = TypeVar("_R")
 
 Validator = Callable[[str], object]
 """Turns a bearer token into a principal; raises a PlatformError to refuse it."""
@@ -86,14 +89,19 @@ def _token(context: Any) -> str:
 
 
 def _wrap(
-    handler: Any, wrap_behaviour: Callable[[Callable[..., Any], bool], Any]
-) -> Any:
+    handler: grpc.RpcMethodHandler[_Q, _R],
+    wrap_behaviour: Callable[[Callable[..., Any], bool], Any],
+) -> grpc.RpcMethodHandler[_Q, _R]:
     """``handler`` (grpc's RpcMethodHandler) with its behaviour wrapped."""
     for kind in ("unary_unary", "unary_stream", "stream_unary", "stream_stream"):
         behaviour = getattr(handler, kind)
         if behaviour is not None:
             streaming = kind.endswith("_stream")
-            return handler._replace(**{kind: wrap_behaviour(behaviour, streaming)})
+            # grpc's handlers are namedtuples; its stubs do not say so.
+            wrapped: grpc.RpcMethodHandler[_Q, _R] = getattr(handler, "_replace")(
+                **{kind: wrap_behaviour(behaviour, streaming)}
+            )
+            return wrapped
     return handler  # pragma: no cover - grpc always sets one
 
 
@@ -160,9 +168,11 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
     def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Any],
+        continuation: Callable[
+            [grpc.HandlerCallDetails], grpc.RpcMethodHandler[_Q, _R] | None
+        ],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> Any:
+    ) -> grpc.RpcMethodHandler[_Q, _R] | None:
         handler = continuation(handler_call_details)
         method: str = handler_call_details.method
         if handler is None or method in self._exempt:
@@ -196,9 +206,11 @@ class AsyncAuthInterceptor(grpc.aio.ServerInterceptor):
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Any]],
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[_Q, _R] | None]
+        ],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> Any:
+    ) -> grpc.RpcMethodHandler[_Q, _R] | None:
         handler = await continuation(handler_call_details)
         method: str = handler_call_details.method
         if handler is None or method in self._exempt:

@@ -40,9 +40,11 @@ from typing import (
     Iterator,
     NoReturn,
     Sequence,
+    TypeVar,
 )
 
 import grpc
+from google.protobuf.message import Message
 
 from .._shared.context import Served, begin_served, end_served
 from .._shared.errors import PlatformError
@@ -50,6 +52,9 @@ from .._shared.inband import to_error_message
 from .._shared.rpc import Rpc, serialize
 from .aborting import abort_async_with, abort_sync_with
 from .failures import failure_status, internal, unsent_header, with_request_id
+
+_Q = TypeVar("_Q", bound=Message)
+_R = TypeVar("_R", bound=Message)
 
 __all__ = [
     "AsyncServicer",
@@ -287,21 +292,21 @@ def _message(rpc: Rpc[Any, Any]) -> str:
     return f"Method not implemented: {rpc.path}"
 
 
-def unimplemented(context: grpc.ServicerContext, rpc: Rpc[Any, Any]) -> NoReturn:
+def unimplemented(context: grpc.ServicerContext, rpc: Rpc[_Q, _R]) -> NoReturn:
     """End the call with UNIMPLEMENTED, naming the RPC's full path."""
     context.abort(grpc.StatusCode.UNIMPLEMENTED, _message(rpc))
 
 
 async def unimplemented_async(
-    context: grpc.aio.ServicerContext[Any, Any], rpc: Rpc[Any, Any]
+    context: grpc.aio.ServicerContext[_Q, _R], rpc: Rpc[_Q, _R]
 ) -> NoReturn:
     """The asyncio twin of :func:`unimplemented`."""
     await context.abort(grpc.StatusCode.UNIMPLEMENTED, _message(rpc))
 
 
 async def unimplemented_stream(
-    context: grpc.aio.ServicerContext[Any, Any], rpc: Rpc[Any, Any]
-) -> AsyncIterator[Any]:
+    context: grpc.aio.ServicerContext[_Q, _R], rpc: Rpc[_Q, _R]
+) -> AsyncIterator[_R]:
     """An async response stream that ends the call with UNIMPLEMENTED."""
     await context.abort(grpc.StatusCode.UNIMPLEMENTED, _message(rpc))
     yield  # pragma: no cover - makes this an async generator

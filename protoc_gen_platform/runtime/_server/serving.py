@@ -13,16 +13,26 @@ import asyncio
 import errno
 import socket
 from concurrent import futures
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, Union
 
 import grpc
 
 from .auth import AsyncAuthInterceptor, AsyncValidator, AuthInterceptor, Validator
 from .failures import logger
 from .glue import AsyncServicer, Servicer, add_service
-from .standard import HEALTH_SERVICE, add_health, add_health_async, add_reflection
+from .standard import (
+    HEALTH_SERVICE,
+    AsyncHealth,
+    Health,
+    add_health,
+    add_health_async,
+    add_reflection,
+)
 
-__all__ = ["AsyncServer", "Server"]
+__all__ = ["AsyncServer", "Server", "ServerOptions"]
+
+ServerOptions = Sequence[tuple[str, Union[str, int]]]
+"""grpc server options, as ``(key, value)`` pairs."""
 
 
 class _Settings:
@@ -40,7 +50,7 @@ class _Settings:
         max_message_bytes: int | None,
         keepalive: float | None,
         compression: grpc.Compression | None,
-        options: Sequence[tuple[str, Any]],
+        options: ServerOptions,
     ) -> None:
         if not servicers:
             raise ValueError("nothing to serve: pass at least one servicer")
@@ -87,7 +97,7 @@ class _Settings:
 def _channel_options(
     max_message_bytes: int | None,
     keepalive: float | None,
-    options: Sequence[tuple[str, Any]],
+    options: ServerOptions,
 ) -> list[tuple[str, Any]]:
     chosen: list[tuple[str, Any]] = [("grpc.so_reuseport", 0)]
     if max_message_bytes is not None:
@@ -155,7 +165,7 @@ class Server:
         max_message_bytes: int | None = None,
         keepalive: float | None = None,
         compression: grpc.Compression | None = None,
-        options: Sequence[tuple[str, Any]] = (),
+        options: ServerOptions = (),
     ) -> None:
         for servicer in servicers:
             if not isinstance(servicer, Servicer):
@@ -187,7 +197,7 @@ class Server:
         )
         """The ``grpc.Server`` underneath."""
         self._settings.register(self.server)
-        self.health: Any = (
+        self.health: Health | None = (
             add_health(self.server, self._settings.names) if health else None
         )
         """grpcio-health-checking's servicer, when health is served."""
@@ -239,7 +249,7 @@ class AsyncServer:
         max_message_bytes: int | None = None,
         keepalive: float | None = None,
         compression: grpc.Compression | None = None,
-        options: Sequence[tuple[str, Any]] = (),
+        options: ServerOptions = (),
     ) -> None:
         self._settings = _Settings(
             servicers,
@@ -258,7 +268,7 @@ class AsyncServer:
         self._pool: futures.ThreadPoolExecutor | None = None
         self.server: grpc.aio.Server | None = None
         """The ``grpc.aio.Server`` underneath, once started."""
-        self.health: Any = None
+        self.health: AsyncHealth | None = None
         """grpcio-health-checking's servicer, once started, when health is served."""
 
     @property

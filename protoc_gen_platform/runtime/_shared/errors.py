@@ -6,6 +6,7 @@ import datetime
 from typing import Any, Mapping, Sequence, TypeVar
 
 import grpc
+from google.protobuf.message import Message
 
 __all__ = [
     "AbortedError",
@@ -31,6 +32,7 @@ MAX_RETRY_DELAY = datetime.timedelta(seconds=315_576_000_000)
 """The longest delay a ``google.protobuf.Duration`` can carry (10,000 years)."""
 
 _ErrorT = TypeVar("_ErrorT", bound="PlatformError")
+_MessageT = TypeVar("_MessageT", bound=Message)
 
 
 class PlatformError(Exception):
@@ -105,8 +107,8 @@ class PlatformError(Exception):
         self.trailing_metadata: tuple[tuple[str, str | bytes], ...] = ()
         self.debug_error_string: str | None = None
         self.remote = False
-        self.details: list[Any] = []
-        self._error: Any = None
+        self.details: list[Message] = []
+        self._error: Message | None = None
 
     @staticmethod
     def from_code(
@@ -139,10 +141,10 @@ class PlatformError(Exception):
         )
 
     @property
-    def error(self) -> Any:
+    def error(self) -> Message | None:
         """This error as a ``platform.common.Error`` message, or None when no
         contract in the process defines that type. For an in-band error it
-        is the message the server sent."""
+        is the message the server sent. :meth:`error_as` gives it typed."""
         if self._error is None:
             from .inband import to_error_message
 
@@ -150,8 +152,30 @@ class PlatformError(Exception):
         return self._error
 
     @error.setter
-    def error(self, message: Any) -> None:
+    def error(self, message: Message | None) -> None:
         self._error = message
+
+    def error_as(self, kind: type[_MessageT]) -> _MessageT:
+        """This error as a ``kind``: the contracts' ``platform.common.Error``
+        class (``error.error_as(errors_pb2.Error).reason`` is typed).
+
+        Raises TypeError when ``kind`` is not that message type.
+        """
+        from .inband import ERROR_TYPE
+
+        name = getattr(getattr(kind, "DESCRIPTOR", None), "full_name", None)
+        if name != ERROR_TYPE:
+            raise TypeError(
+                f"error_as() takes the {ERROR_TYPE} message class, not "
+                f"{getattr(kind, '__name__', kind)!r}"
+            )
+        found = self.error
+        if isinstance(found, kind):
+            return found
+        converted = kind()
+        if found is not None:
+            converted.ParseFromString(found.SerializeToString())
+        return converted
 
     def forward(self: _ErrorT) -> _ErrorT:
         """A copy of this error, with every detail, that a servicer may raise

@@ -70,7 +70,7 @@ class RecordedCall(Generic[_ReqT]):
 
     __slots__ = ("request", "metadata", "token", "request_id", "time_remaining")
 
-    def __init__(self, request: _ReqT, context: Any) -> None:
+    def __init__(self, request: _ReqT, context: grpc.ServicerContext) -> None:
         self.request = request
         self.metadata: tuple[tuple[str, str | bytes], ...] = tuple(
             (key, value) for key, value in context.invocation_metadata() or ()

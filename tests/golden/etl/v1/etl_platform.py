@@ -151,7 +151,7 @@ class EtlServiceClient(_rt.Client):
         max_items: int | None = None,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> _rt.Pager[etl_pb2.Pipeline]:
+    ) -> _rt.Pager[etl_pb2.Pipeline, etl_pb2.ListPipelinesResponse]:
         """Lists the pipelines of an organisation, optionally filtered by state or
         connector.
 
@@ -235,7 +235,7 @@ class EtlServiceClient(_rt.Client):
         max_items: int | None = None,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> _rt.Pager[etl_pb2.Run]:
+    ) -> _rt.Pager[etl_pb2.Run, etl_pb2.ListRunsResponse]:
         """Lists runs of an organisation, optionally filtered by pipeline, state
         and creation time, newest first.
 
@@ -331,7 +331,7 @@ class EtlServiceAsyncClient(_rt.AsyncClient):
         max_items: int | None = None,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> _rt.AsyncPager[etl_pb2.Pipeline]:
+    ) -> _rt.AsyncPager[etl_pb2.Pipeline, etl_pb2.ListPipelinesResponse]:
         """Lists the pipelines of an organisation, optionally filtered by state or
         connector.
 
@@ -415,7 +415,7 @@ class EtlServiceAsyncClient(_rt.AsyncClient):
         max_items: int | None = None,
         timeout: _rt.Timeout = _rt.DEFAULT,
         metadata: _rt.Metadata | None = None,
-    ) -> _rt.AsyncPager[etl_pb2.Run]:
+    ) -> _rt.AsyncPager[etl_pb2.Run, etl_pb2.ListRunsResponse]:
         """Lists runs of an organisation, optionally filtered by pipeline, state
         and creation time, newest first.
 
