@@ -120,17 +120,28 @@ class Paginator:
         request: Message,
         fetch: Callable[[KeyT | None, int], Sequence[ItemT]],
         key: Callable[[ItemT], KeyT],
+        *,
+        total_size: int | None = None,
     ) -> Page[ItemT]:
         """A page from a keyed cursor: ``fetch(after, limit)`` returns up to
         ``limit`` items ordered by ``key`` and strictly after the key ``after``
-        (None for the first page)."""
+        (None for the first page). ``total_size``, when the caller knows it
+        (a count query, say), is reported in the page."""
+        if total_size is not None and (
+            not isinstance(total_size, int)
+            or isinstance(total_size, bool)
+            or total_size < 0
+        ):
+            raise ValueError(
+                f"total_size must be a non-negative int, got {total_size!r}"
+            )
         size = self.page_size(request)
         after = self._decode(request, "after", (str, int))
         rows = list(fetch(after, size + 1))
         more = len(rows) > size
         rows = rows[:size]
         token = self._encode(request, "after", key(rows[-1])) if more and rows else ""
-        return Page(rows, token, None)
+        return Page(rows, token, total_size)
 
     def page_size(self, request: Message) -> int:
         """The request's page size: 0 means the default, over the maximum is
