@@ -206,7 +206,9 @@ class ImportTable:
             suffix = "" if alias == leaf else f" as {alias}"
             line = f"from {package} import {leaf}" if package else f"import {leaf}"
             if module in self._registering:
-                suffix += f"  # registers {ERROR_TYPE} for error details"
+                # "as <alias>" marks an import kept for its effect, so that
+                # type checkers do not report it as unused.
+                suffix = f" as {alias}  # registers {ERROR_TYPE} for error details"
             lines.append(line + suffix)
         return lines
 

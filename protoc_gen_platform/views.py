@@ -49,6 +49,9 @@ class MethodView:
     pages: Pagination | None
     item_type: str
     not_paginated_because: str
+    page_response: str = ""
+    """For a paginated RPC, the servicers' typed helper that turns a page
+    into its response; empty when another RPC already has that name."""
 
     @functools.cached_property
     def kind(self) -> str:
@@ -99,6 +102,16 @@ class MethodView:
             "(any other failure travels as a status)."
             if self.result
             else ""
+        )
+
+    @functools.cached_property
+    def page_response_doc(self) -> str:
+        """The page helper's docstring text."""
+        item = self.item_type.rpartition(".")[2]
+        return (
+            f"The {self.rpc.name} response that holds ``page``, a page from a\n"
+            "``Paginator``: its items, ``next_page_token`` and ``total_size``.\n"
+            f"A page of anything but ``{item}`` is a type error."
         )
 
     def _doc(self, result_note: str) -> str:
@@ -323,6 +336,12 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
     )
 
 
+def _page_response(method: str, taken: set[str]) -> str:
+    """The name of a paginated RPC's page helper, unless an RPC has it."""
+    name = f"{method.rstrip('_')}_response"
+    return "" if name in taken else name
+
+
 def _service_view(
     service: Service,
     scope: naming.Scope,
@@ -335,6 +354,7 @@ def _service_view(
 ) -> ServiceView:
     names = naming.service_names(service, scope)
     seen: dict[str, str] = {}
+    taken = {naming.method_name(rpc.name) for rpc in service.methods}
     methods = []
     for rpc in service.methods:
         python_name = naming.method_name(rpc.name)
@@ -364,6 +384,7 @@ def _service_view(
                 pages=pages,
                 item_type=_item_type(imports, pages) if pages else "",
                 not_paginated_because=check.reason,
+                page_response=_page_response(python_name, taken) if pages else "",
             )
         )
     by_rpc = {m.rpc: m for m in methods}

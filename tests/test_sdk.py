@@ -78,8 +78,9 @@ def _probe_names(python: str) -> dict[str, str | None]:
 def fresh_venv(
     built: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, dict[str, str | None]]]:
-    """A new virtualenv with the wheel and its ``[testing]`` extra (and type
-    stubs, for mypy) installed."""
+    """A new virtualenv with the wheel and its ``[testing]`` and ``[typing]``
+    extras installed: nothing else, so that the type stubs the consumer's
+    mypy run needs come from the ``[typing]`` extra."""
     env_dir = tmp_path_factory.mktemp("fresh_venv")
     venv.create(env_dir, with_pip=True)
     python = _python(env_dir)
@@ -92,10 +93,7 @@ def fresh_venv(
             "pip",
             "install",
             "--quiet",
-            f"{wheel}[testing]",
-            "types-protobuf",
-            "types-grpcio",
-            "types-grpcio-status",
+            f"{wheel}[testing,typing]",
         ],
         check=True,
         capture_output=True,
@@ -130,6 +128,11 @@ def test_package_layout_and_metadata(built: Path) -> None:
         "opentelemetry-instrumentation-grpc",
     ]
     assert [d.split(">")[0] for d in extras["testing"]] == ["pytest", "pytest-asyncio"]
+    assert [d.split(">")[0] for d in extras["typing"]] == [
+        "types-protobuf",
+        "types-grpcio",
+        "types-grpcio-status",
+    ]
     assert (root / "platform_proto/platform_runtime/testing/pytest.py").is_file()
     assert (root / "platform_proto/auth/v1/auth_testing.py").is_file()
     (wheel,) = (built / "dist").glob("*.whl")

@@ -37,6 +37,7 @@ from ._server.auth import (
     Validator,
 )
 from ._server.glue import (
+    AsyncContext,
     AsyncServicer,
     Service,
     Servicer,
@@ -96,6 +97,7 @@ __all__ = [
     "AsyncAuthInterceptor",
     "AsyncCachingValidator",
     "AsyncClient",
+    "AsyncContext",
     "AsyncHealth",
     "AsyncPager",
     "AsyncRefreshingToken",

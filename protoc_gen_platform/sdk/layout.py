@@ -190,6 +190,12 @@ otel = [
     "opentelemetry-api>=1.30,<2",
     "opentelemetry-instrumentation-grpc>=0.51b0,<1",
 ]
+# Type stubs of the libraries the SDK's types rest on, for mypy or pyright.
+typing = [
+    "types-protobuf>=5.28",
+    "types-grpcio>=1.0.0.20250318",
+    "types-grpcio-status>=1.0.0.20250318",
+]
 # The test kit's pytest fixtures (platform_runtime.testing.pytest), asyncio
 # tests included.
 testing = [

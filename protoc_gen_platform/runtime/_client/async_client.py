@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from typing import Any, AsyncIterable, Awaitable, Callable, Iterable, Union
+from typing import Any, AsyncIterable, Awaitable, Callable, Iterable, Union, cast
 
 import grpc
 
@@ -143,9 +143,9 @@ class AsyncClient(BaseClient):
         """Call options; or, for an async token source, the token to await."""
         auth = self._auth
         if auth is None:
-            token = self._token()
+            token: object = self._token()
             if isinstance(token, Awaitable):
-                return token
+                return cast("Awaitable[object]", token)
             auth = self._fresh_auth(token)
         return self._merge(timeout, metadata, auth)
 
@@ -307,4 +307,4 @@ class AsyncClient(BaseClient):
             return await self._unary_unary(rpc, page, timeout, metadata, False)
 
         first = pages.first_request(request, page_size)
-        return await AsyncPager.start(fetch, pages, first, max_items)
+        return await AsyncPager[Any, ResponseT].start(fetch, pages, first, max_items)

@@ -76,7 +76,7 @@ class BaseClient:
                 "metadata, not both"
             )
         self._own_request_id = _sets(self._metadata, REQUEST_ID_HEADER)
-        self._token = token
+        self._token: Any = token  # a str, a callable, or None
         self._auth = None if callable(token) else bearer(token, f"{name}(token=...)")
         self._callables: dict[str, Any] = {}
 

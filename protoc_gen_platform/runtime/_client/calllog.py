@@ -26,7 +26,7 @@ __all__ = ["CallLog", "ENV", "logger", "start_log"]
 ENV = "PLATFORM_SDK_LOG"
 """The environment variable that turns call logging on (``debug``)."""
 
-logger = logging.getLogger(__package__.rpartition(".")[0] + ".client")
+logger = logging.getLogger(str(__package__).rpartition(".")[0] + ".client")
 """Where calls are logged, at DEBUG."""
 
 

@@ -104,10 +104,10 @@ class Capture:
         self.request_id = next((v for k, v in sent if k == REQUEST_ID_HEADER), None)
         return True
 
-    def keep(self, initial: Any, trailing: Any) -> None:
+    def keep(self, initial: Pairs | None, trailing: Pairs | None) -> None:
         self.initial = tuple(initial or ())
         self.trailing = tuple(trailing or ())
-        for key, value in self.trailing + self.initial:
+        for key, value in (*self.trailing, *self.initial):
             if key == REQUEST_ID_HEADER and isinstance(value, str):
                 self.request_id = value
                 break

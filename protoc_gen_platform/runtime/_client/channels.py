@@ -129,23 +129,39 @@ class _OneKind:
 
 
 class _UnaryUnary(_OneKind, grpc.aio.UnaryUnaryClientInterceptor):
-    async def intercept_unary_unary(self, *args: Any) -> Any:
-        return await self._inner.intercept_unary_unary(*args)
+    async def intercept_unary_unary(
+        self, continuation: Any, client_call_details: Any, request: Any
+    ) -> Any:
+        return await self._inner.intercept_unary_unary(
+            continuation, client_call_details, request
+        )
 
 
 class _UnaryStream(_OneKind, grpc.aio.UnaryStreamClientInterceptor):
-    async def intercept_unary_stream(self, *args: Any) -> Any:
-        return await self._inner.intercept_unary_stream(*args)
+    async def intercept_unary_stream(
+        self, continuation: Any, client_call_details: Any, request: Any
+    ) -> Any:
+        return await self._inner.intercept_unary_stream(
+            continuation, client_call_details, request
+        )
 
 
 class _StreamUnary(_OneKind, grpc.aio.StreamUnaryClientInterceptor):
-    async def intercept_stream_unary(self, *args: Any) -> Any:
-        return await self._inner.intercept_stream_unary(*args)
+    async def intercept_stream_unary(
+        self, continuation: Any, client_call_details: Any, request_iterator: Any
+    ) -> Any:
+        return await self._inner.intercept_stream_unary(
+            continuation, client_call_details, request_iterator
+        )
 
 
 class _StreamStream(_OneKind, grpc.aio.StreamStreamClientInterceptor):
-    async def intercept_stream_stream(self, *args: Any) -> Any:
-        return await self._inner.intercept_stream_stream(*args)
+    async def intercept_stream_stream(
+        self, continuation: Any, client_call_details: Any, request_iterator: Any
+    ) -> Any:
+        return await self._inner.intercept_stream_stream(
+            continuation, client_call_details, request_iterator
+        )
 
 
 _KINDS: tuple[tuple[type, type[_OneKind]], ...] = (

@@ -135,7 +135,8 @@ class Client(BaseClient):
         try:
             if rpc.kind.endswith("_stream"):
                 responses = call(payload, timeout=seconds, metadata=merged)
-                return ResponseStream(responses, pump, log)
+                stream: ResponseStream[Any] = ResponseStream(responses, pump, log)
+                return stream
             if log is not None and capture is None:
                 capture = Capture()  # the log line wants the response's metadata
             if capture is not None and capture.claim(merged):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Any, Awaitable, Callable, Optional, Protocol
+from typing import Awaitable, Callable, Optional, Protocol
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -44,14 +44,17 @@ class IssuedToken(Protocol):
     @property
     def access_token(self) -> str:
         """The access token."""
+        ...
 
     @property
     def access_token_expire_time(self) -> Timestamp:
         """When it expires; unset (zero) if it does not."""
+        ...
 
     @property
     def refresh_token(self) -> str:
         """The refresh token, or empty."""
+        ...
 
 
 def grant(issued: IssuedToken) -> Grant:

@@ -8,7 +8,7 @@ servicer set before failing is kept beside the status details.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, TypeVar, Union
+from typing import Any, Callable, NoReturn, TypeVar, Union
 
 import grpc
 
@@ -48,8 +48,8 @@ def to_status(error: PlatformError) -> grpc.Status:
 
 def _trailers(context: Any, status: grpc.Status, extra: Pairs) -> Pairs:
     """The servicer's own trailing metadata, then the status's, then ``extra``."""
-    own = getattr(context, "trailing_metadata", None)
-    kept = tuple((own() if callable(own) else None) or ())
+    own: Callable[[], Pairs | None] | None = getattr(context, "trailing_metadata", None)
+    kept: Pairs = tuple(own() or ()) if own is not None else ()
     return kept + tuple(status.trailing_metadata or ()) + extra
 
 

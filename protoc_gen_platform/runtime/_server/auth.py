@@ -18,7 +18,7 @@ methods named in ``exempt`` are not checked.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Callable, Iterable, TypeVar, Union
+from typing import Any, Awaitable, Callable, Iterable, TypeVar, Union, cast
 
 import grpc
 
@@ -233,7 +233,7 @@ class AsyncAuthInterceptor(grpc.aio.ServerInterceptor):
     async def _principal(self, context: Any) -> object:
         principal = self._validator(_token(context))
         if asyncio.iscoroutine(principal) or isinstance(principal, asyncio.Future):
-            principal = await principal
+            return await cast("Awaitable[object]", principal)
         return principal
 
     async def _authenticate(self, method: str, context: Any, served: Served) -> None:

@@ -28,7 +28,7 @@ __all__ = [
     "with_request_id",
 ]
 
-logger = logging.getLogger(__package__.rpartition(".")[0] + ".server")
+logger = logging.getLogger(str(__package__).rpartition(".")[0] + ".server")
 """Where the glue logs the failures it does not send to the caller."""
 
 INTERNAL_MESSAGE = "internal error"

@@ -40,6 +40,7 @@ from typing import (
     Iterator,
     NoReturn,
     Sequence,
+    TypeAlias,
     TypeVar,
 )
 
@@ -56,7 +57,17 @@ from .failures import failure_status, internal, unsent_header, with_request_id
 _Q = TypeVar("_Q", bound=Message)
 _R = TypeVar("_R", bound=Message)
 
+AsyncContext: TypeAlias = grpc.aio.ServicerContext[Any, Any]
+"""The ``context`` of an asyncio servicer method, short:
+``async def get_pipeline(self, request: GetPipelineRequest, context:
+AsyncContext) -> GetPipelineResponse``. It overrides the generated
+``grpc.aio.ServicerContext[Request, Response]`` soundly. Its type arguments
+are ``Any``: they type only ``context.read()`` and ``context.write()``,
+which servicers of the SDK never need (spell the long form out to have them
+checked)."""
+
 __all__ = [
+    "AsyncContext",
     "AsyncServicer",
     "Service",
     "Servicer",

@@ -70,7 +70,11 @@ def serve(
     except (OSError, ImportError) as exc:  # a busy port, a missing extra
         raise SystemExit(f"serve: {exc}") from None
     stopping = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in _SIGNALS}
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in _SIGNALS}
     try:
         stopping.wait()
         logger.info("stopping: %s s for calls in flight", grace)

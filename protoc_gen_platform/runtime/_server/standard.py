@@ -42,9 +42,11 @@ class Health(Protocol):
     def set(self, service: str, status: int) -> None:
         """Report ``service`` (``""`` for the whole server) as ``status``, a
         ``HealthCheckResponse.ServingStatus``."""
+        ...
 
     def enter_graceful_shutdown(self) -> None:
         """Report NOT_SERVING for every service, from now on."""
+        ...
 
 
 class AsyncHealth(Protocol):
@@ -52,9 +54,11 @@ class AsyncHealth(Protocol):
 
     async def set(self, service: str, status: int) -> None:
         """As :meth:`Health.set`."""
+        ...
 
     async def enter_graceful_shutdown(self) -> None:
         """As :meth:`Health.enter_graceful_shutdown`."""
+        ...
 
 
 def _health_modules() -> tuple[Any, Any, Any]:

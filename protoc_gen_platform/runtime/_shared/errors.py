@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Mapping, Sequence, TypeVar
+from typing import Mapping, Sequence, TypeVar
 
 import grpc
 from google.protobuf.message import Message
@@ -236,7 +236,7 @@ def _metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
 def _violations(
     violations: Sequence[tuple[str, str]] | None,
 ) -> list[tuple[str, str]]:
-    checked = []
+    checked: list[tuple[str, str]] = []
     for index, pair in enumerate(violations or ()):
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
             raise TypeError(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
+import inspect
 import json
-import sys
 import warnings
 from typing import TYPE_CHECKING, Generic, Iterable, Sequence, TypeVar, Union
 
@@ -129,7 +129,11 @@ def warn_deprecated(message: str, *, generated_frames: int = 0) -> None:
     default filters show it (they hide DeprecationWarnings raised in
     libraries).
     """
-    frame = sys._getframe(1)
+    here = inspect.currentframe()
+    frame = here.f_back if here is not None and here.f_back is not None else None
+    if frame is None:  # pragma: no cover - CPython always has frames
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+        return
     level = 2
     while frame.f_back is not None and _in_runtime(frame):
         frame = frame.f_back

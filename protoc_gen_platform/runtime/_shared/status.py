@@ -14,7 +14,7 @@ exception of the status code; a detail that cannot be decoded is kept raw.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import grpc
 from google.protobuf import descriptor_pool, message_factory
@@ -179,7 +179,8 @@ def _debug_string(call: Any) -> str | None:
     cancelled on this side never gets, so it is read where grpc keeps it.
     """
     if isinstance(call, grpc.Future):
-        debug = getattr(getattr(call, "_state", None), "debug_error_string", None)
+        state: Any = getattr(cast(object, call), "_state", None)
+        debug = getattr(state, "debug_error_string", None)
     else:
         debug = call.debug_error_string()
     if isinstance(debug, bytes):

@@ -56,6 +56,9 @@ _FakeT = TypeVar("_FakeT", bound="_FakeMethod[Any]")
 _PagerT = TypeVar("_PagerT", bound="FakePager[Any, Any, Any]")
 
 
+_STREAMS_HINT = ".streams(...), .raises(...) or .calls_through(...)"
+
+
 class RecordedCall(Generic[_ReqT]):
     """One call a fake received.
 
@@ -202,7 +205,7 @@ class FakeClientStream(_FakeMethod[List[_ReqT]], Generic[_ReqT, _ResT]):
 class FakeStream(_FakeMethod[_ReqT], Generic[_ReqT, _RespT]):
     """A fake server-streaming RPC: one request, a stream of responses."""
 
-    _PROGRAMMED_BY = ".streams(...), .raises(...) or .calls_through(...)"
+    _PROGRAMMED_BY = _STREAMS_HINT
 
     def streams(
         self: _FakeT, responses: Iterable[_RespT], then: PlatformError | None = None
@@ -228,7 +231,7 @@ class FakeBidiStream(_FakeMethod[List[_ReqT]], Generic[_ReqT, _RespT]):
     """A fake bidirectionally streaming RPC. A call's recorded request is the
     list of the requests read so far."""
 
-    _PROGRAMMED_BY = FakeStream._PROGRAMMED_BY
+    _PROGRAMMED_BY = _STREAMS_HINT
 
     def streams(
         self: _FakeT, responses: Iterable[_RespT], then: PlatformError | None = None
@@ -269,18 +272,10 @@ class FakePager(FakeUnary[_ReqT, _RespT], Generic[_ReqT, _RespT, _ItemT]):
         page tokens, the request's page size, ``default_page_size`` for 0)."""
         paginator = Paginator(os.urandom(32), default_page_size=default_page_size)
         kept = list(items)
-        response_type, fields = self.rpc.response_type, self.rpc.pages
-        assert fields is not None, "a FakePager serves a paginated RPC"
+        response_type = self.rpc.response_type
 
         def run(request: Any, context: Any) -> Any:
-            page = paginator.page(request, kept)
-            response = response_type()
-            getattr(response, fields.items).extend(page.items)
-            holder = getattr(response, fields.response) if fields.response else response
-            holder.next_page_token = page.next_page_token
-            if fields.total_size:
-                holder.total_size = len(kept)
-            return response
+            return paginator.page(request, kept).write_to(response_type())
 
         self._then(_Outcome(run))
         return self
@@ -312,7 +307,7 @@ def _streaming(responses: Iterable[Any], then: PlatformError | None) -> _Outcome
 
     def run(request: Any, context: Any) -> Iterator[Any]:
         if isinstance(request, Iterator):
-            for _ in request:
+            for _ in request:  # pyright: ignore[reportUnknownVariableType]
                 pass
         yield from sent
         if then is not None:
@@ -323,12 +318,15 @@ def _streaming(responses: Iterable[Any], then: PlatformError | None) -> _Outcome
 
 def _fake_method(rpc: Rpc[Any, Any], label: str) -> _FakeMethod[Any]:
     """The fake method for ``rpc``, by its kind."""
-    if rpc.kind == "stream_stream":
-        return FakeBidiStream(rpc, label)
-    if rpc.kind == "unary_stream":
-        return FakeStream(rpc, label)
-    if rpc.kind == "stream_unary":
-        return FakeClientStream(rpc, label)
-    if rpc.pages is not None:
-        return FakePager(rpc, label)
-    return FakeUnary(rpc, label)
+    paged = rpc.kind == "unary_unary" and rpc.pages is not None
+    return _KINDS["pager" if paged else rpc.kind](rpc, label)
+
+
+_KINDS: dict[str, type[_FakeMethod[Any]]] = {
+    "unary_unary": FakeUnary,
+    "pager": FakePager,
+    "unary_stream": FakeStream,
+    "stream_unary": FakeClientStream,
+    "stream_stream": FakeBidiStream,
+}
+"""The fake method class of each RPC kind (a paginated one: ``pager``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, AsyncGenerator, Generator
 
 import grpc
 
@@ -36,7 +36,12 @@ def _server_options(principal: object, auth: Any) -> dict[str, Any]:
     if principal is not None and auth is not None:
         raise ValueError("pass a principal or a validator (auth), not both")
     if principal is not None:
-        auth = lambda token: principal  # noqa: E731
+
+        def fixed(token: str) -> object:
+            return principal
+
+        auth = fixed
+
     return dict(
         address="127.0.0.1:0", auth=auth, health=False, reflection=False, max_workers=4
     )
@@ -54,7 +59,7 @@ def serving(
     *servicers: Servicer,
     principal: object = None,
     auth: Validator | None = None,
-) -> Iterator[grpc.Channel]:
+) -> Generator[grpc.Channel, None, None]:
     """Serve ``servicers`` on a real server; yield a channel to it.
 
     With ``principal``, every call needs a bearer token (any will do), and
@@ -77,7 +82,7 @@ async def serving_async(
     *servicers: Servicer | AsyncServicer,
     principal: object = None,
     auth: AsyncValidator | None = None,
-) -> AsyncIterator[grpc.aio.Channel]:
+) -> AsyncGenerator[grpc.aio.Channel, None]:
     """The asyncio twin of :func:`serving`: ``async with``, an asyncio server
     (asyncio servicers, and sync ones in a thread pool), an asyncio channel."""
     server = AsyncServer(servicers, **_server_options(principal, auth))

@@ -618,6 +618,24 @@ class EtlServiceServicer(_rt.Servicer):
         """
         _rt.unimplemented(context, _STREAM_RUN_EVENTS)
 
+    @staticmethod
+    def list_pipelines_response(
+        page: _rt.Page[etl_pb2.Pipeline],
+    ) -> etl_pb2.ListPipelinesResponse:
+        """The ListPipelines response that holds ``page``, a page from a
+        ``Paginator``: its items, ``next_page_token`` and ``total_size``.
+        A page of anything but ``Pipeline`` is a type error.
+        """
+        return page.write_to(etl_pb2.ListPipelinesResponse())
+
+    @staticmethod
+    def list_runs_response(page: _rt.Page[etl_pb2.Run]) -> etl_pb2.ListRunsResponse:
+        """The ListRuns response that holds ``page``, a page from a
+        ``Paginator``: its items, ``next_page_token`` and ``total_size``.
+        A page of anything but ``Run`` is a type error.
+        """
+        return page.write_to(etl_pb2.ListRunsResponse())
+
 
 class EtlServiceAsyncServicer(_rt.AsyncServicer):
     """Orchestrates ETL pipelines: defines them, schedules and triggers runs,
@@ -782,6 +800,24 @@ class EtlServiceAsyncServicer(_rt.AsyncServicer):
         RPC ``/platform.etl.v1.EtlService/StreamRunEvents`` (server-streaming).
         """
         return _rt.unimplemented_stream(context, _STREAM_RUN_EVENTS)
+
+    @staticmethod
+    def list_pipelines_response(
+        page: _rt.Page[etl_pb2.Pipeline],
+    ) -> etl_pb2.ListPipelinesResponse:
+        """The ListPipelines response that holds ``page``, a page from a
+        ``Paginator``: its items, ``next_page_token`` and ``total_size``.
+        A page of anything but ``Pipeline`` is a type error.
+        """
+        return page.write_to(etl_pb2.ListPipelinesResponse())
+
+    @staticmethod
+    def list_runs_response(page: _rt.Page[etl_pb2.Run]) -> etl_pb2.ListRunsResponse:
+        """The ListRuns response that holds ``page``, a page from a
+        ``Paginator``: its items, ``next_page_token`` and ``total_size``.
+        A page of anything but ``Run`` is a type error.
+        """
+        return page.write_to(etl_pb2.ListRunsResponse())
 
 
 def add_EtlServiceServicer_to_server(
