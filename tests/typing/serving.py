@@ -11,6 +11,8 @@ from typing_extensions import assert_type
 from auth.v1 import auth_pb2, auth_platform
 from etl.v1 import etl_pb2, etl_platform
 from platform_runtime import (
+    AsyncContext,
+    AsyncHealth,
     Health,
     REQUEST_ID_HEADER,
     AsyncAuthInterceptor,
@@ -79,6 +81,19 @@ def building_blocks(server: grpc.Server, aio_server: grpc.aio.Server) -> None:
     error: PlatformError = NotFoundError("x")
     assert_type(error.in_band, bool)
     del status
+
+
+async def async_building_blocks(server: grpc.aio.Server) -> None:
+    health = await add_health_async(server, ["platform.etl.v1.EtlService"])
+    assert_type(health, AsyncHealth)
+    await health.enter_graceful_shutdown()
+
+
+class ShortSignatures(etl_platform.EtlServiceAsyncServicer):
+    async def get_pipeline(
+        self, request: etl_pb2.GetPipelineRequest, context: AsyncContext
+    ) -> etl_pb2.GetPipelineResponse:
+        await abort_async(context, NotFoundError("gone"))
 
 
 def validators(

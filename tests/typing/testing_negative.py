@@ -1,6 +1,9 @@
-"""Misuse of the test kit that mypy --strict must reject: each ``# expect:
-CODE`` line is an error (tests/test_typing.py checks exactly these)."""
+"""Misuse of the test kit that mypy --strict and basedpyright --strict must
+reject: each ``# expect: MYPY_CODE, PYRIGHT_RULE`` line is an error
+(tests/test_typing.py checks exactly these)."""
 
+# Each "# expect" must stay on the line it names:
+# fmt: off
 from __future__ import annotations
 
 from auth.v1 import auth_pb2
@@ -13,14 +16,14 @@ from platform_runtime.testing import error
 
 def wrong_types() -> None:
     fake = AuthServiceFake()
-    fake.revoke_token.returns(auth_pb2.ValidatedToken())  # expect: arg-type
-    fake.validate_token.returns(auth_pb2.ValidateTokenResponse())  # expect: arg-type
-    fake.list_api_keys.returns_items(["key"])  # expect: list-item
-    fake.get_api_key.raises(ValueError("no"))  # expect: arg-type
-    fake.get_api_key.calls_through(lambda r, c: r.no_such_field)  # expect: attr-defined
+    fake.revoke_token.returns(auth_pb2.ValidatedToken())  # expect: arg-type, reportArgumentType
+    fake.validate_token.returns(auth_pb2.ValidateTokenResponse())  # expect: arg-type, reportArgumentType
+    fake.list_api_keys.returns_items(["key"])  # expect: list-item, reportArgumentType
+    fake.get_api_key.raises(ValueError("no"))  # expect: arg-type, reportArgumentType
+    fake.get_api_key.calls_through(lambda r, c: r.no_such_field)  # expect: attr-defined, reportAttributeAccessIssue
     etl = EtlServiceFake()
-    etl.stream_run_events.streams([etl_pb2.RunEvent()])  # expect: list-item
+    etl.stream_run_events.streams([etl_pb2.RunEvent()])  # expect: list-item, reportArgumentType
     ingest = BronzeServiceFake().ingest_records
-    ingest.calls_through(lambda rs, c: rs.api_key)  # expect: attr-defined
-    error("NOT_FOUND", "no")  # expect: call-overload
-    fake.validate_token.calls[0].request.pagination  # expect: attr-defined
+    ingest.calls_through(lambda rs, c: rs.api_key)  # expect: attr-defined, reportAttributeAccessIssue
+    error("NOT_FOUND", "no")  # expect: call-overload, reportCallIssue
+    fake.validate_token.calls[0].request.pagination  # expect: attr-defined, reportAttributeAccessIssue

@@ -38,7 +38,7 @@ __all__ = [
     "time_remaining",
 ]
 
-REQUEST_ID_HEADER = "x-request-id"
+REQUEST_ID_HEADER: str = "x-request-id"
 """The metadata key that carries a call's request ID, both ways."""
 
 ATTEMPT_HEADER = "x-rpc-attempt"
