@@ -20,7 +20,7 @@ from typing import Iterator
 
 import pytest
 
-from support import PROTO, proto_files, protoc, read_tree, tool
+from support import PROTO, proto_files, protoc, pyright, read_tree, tool
 
 SERVICE_MODULES = [
     "platform_proto.auth.v1.auth_platform",
@@ -305,8 +305,9 @@ CONSUMER = textwrap.dedent("""
     from typing_extensions import assert_type
 
     from platform_proto.auth.v1 import AuthServiceClient, ValidatedToken, ValidateTokenRequest
-    from platform_proto.etl.v1 import EtlServiceAsyncClient, ListPipelinesRequest, Pipeline
-    from platform_proto.platform_runtime import NotFoundError
+    from platform_proto.common.errors_pb2 import Error
+    from platform_proto.etl.v1 import EtlServiceAsyncClient, ListPipelinesRequest, ListPipelinesResponse, Pipeline
+    from platform_proto.platform_runtime import NotFoundError, PlatformError
 
 
     def use(channel: grpc.Channel) -> None:
@@ -319,8 +320,14 @@ CONSUMER = textwrap.dedent("""
 
 
     async def use_async(channel: grpc.aio.Channel) -> None:
-        async for pipeline in await EtlServiceAsyncClient(channel).list_pipelines(ListPipelinesRequest()):
+        pager = await EtlServiceAsyncClient(channel).list_pipelines(ListPipelinesRequest())
+        async for pipeline in pager:
             assert_type(pipeline, Pipeline)
+        assert_type(pager.first_page, ListPipelinesResponse)
+
+
+    def use_error(error: PlatformError) -> None:
+        assert_type(error.error_as(Error).reason, str)
     """)
 
 
@@ -345,6 +352,18 @@ def test_mypy_strict_on_a_consumer_against_the_installed_wheel(
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_basedpyright_strict_on_a_consumer_against_the_installed_wheel(
+    fresh_venv: tuple[str, dict[str, str | None]], tmp_path: Path
+) -> None:
+    """The stubs come from the ``[typing]`` extra alone (no stub is installed
+    by hand in that venv)."""
+    python, _ = fresh_venv
+    script = tmp_path / "consumer.py"
+    script.write_text(CONSUMER)
+    diagnostics = pyright([script], tmp_path, tmp_path / "work", python=python)
+    assert [d["message"] for d in diagnostics if d["severity"] == "error"] == []
 
 
 # --- the drift gate and failures -----------------------------------------------------

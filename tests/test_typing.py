@@ -4,7 +4,6 @@ infers."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from support import tool
+from support import pyright
 
 TYPING = Path(__file__).parent / "typing"
 _MYPY_ERROR = re.compile(
@@ -26,14 +25,6 @@ _MYPY_REVEAL = re.compile(
 _EXPECT = re.compile(r"# expect: ([a-z-]+), (report\w+)")
 _REVEAL = re.compile(r"reveal_type\(.*# reveal: (.+)$")
 _QUALIFIER = re.compile(r"\b(?:[A-Za-z_][A-Za-z0-9_]*\.)+(?=[A-Za-z_])")
-
-PYRIGHT_SETTINGS = {
-    "typeCheckingMode": "strict",
-    "pythonVersion": "3.10",
-    # The runtime checks its arguments at run time too, for callers that are
-    # not type-checked; strict pyright calls such checks unnecessary.
-    "reportUnnecessaryIsInstance": False,
-}
 
 
 def _mypy(target: Path, sdk_out: Path) -> subprocess.CompletedProcess[str]:
@@ -50,39 +41,6 @@ def _mypy(target: Path, sdk_out: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         env={**os.environ, "MYPYPATH": str(sdk_out)},
     )
-
-
-def pyright(
-    targets: list[Path], search: Path, work: Path, python: str = sys.executable
-) -> list[dict[str, Any]]:
-    """basedpyright --strict over ``targets``, with ``search`` on the import
-    path and ``python``'s packages: its diagnostics."""
-    config = {
-        **PYRIGHT_SETTINGS,
-        "include": [str(t) for t in targets],
-        "exclude": ["**/*_pb2.py", "**/*_pb2.pyi"],
-        "extraPaths": [str(search)],
-    }
-    work.mkdir(parents=True, exist_ok=True)
-    (work / "pyrightconfig.json").write_text(json.dumps(config))
-    result = subprocess.run(
-        [
-            tool("basedpyright"),
-            "--project",
-            str(work),
-            "--pythonpath",
-            python,
-            "--outputjson",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        timeout=600,
-    )
-    report = json.loads(result.stdout)
-    assert report["summary"]["filesAnalyzed"] >= len(targets), result.stdout[-2000:]
-    diagnostics: list[dict[str, Any]] = report["generalDiagnostics"]
-    return diagnostics
 
 
 def _errors(diagnostics: list[dict[str, Any]]) -> list[str]:
