@@ -372,3 +372,18 @@ finally:
         2.0,
         True,
     ]
+
+
+def test_error_as_gives_the_contracts_error_message_typed(m: Modules) -> None:
+    error = m.rt.NotFoundError(
+        "no such token", reason="TOKEN_NOT_FOUND", field_violations=[("id", "bad")]
+    )
+    typed = error.error_as(m.errors_pb2.Error)
+    assert type(typed) is m.errors_pb2.Error
+    assert (typed.reason, typed.message) == ("TOKEN_NOT_FOUND", "no such token")
+    assert typed.code == grpc.StatusCode.NOT_FOUND.value[0]
+    assert [v.field for v in typed.field_violations] == ["id"]
+    assert error.error == typed
+    assert m.rt.PlatformError("x").details == []
+    with pytest.raises(TypeError, match="platform.common.Error message class"):
+        error.error_as(m.auth_pb2.ValidatedToken)

@@ -130,3 +130,36 @@ def test_test_kit_false_leaves_the_fakes_out(tmp_path: Path, sdk_out: Path) -> N
     assert not [path for path in without if path.endswith("_testing.py")]
     assert all(p.replace("_platform", "_testing") in full for p in platform)
     assert {path: full[path] for path in without} == without
+
+
+def test_a_page_helper_is_left_out_when_an_rpc_has_its_name(tmp_path: Path) -> None:
+    """``list_things_response`` is an RPC of its own here: the helper of the
+    paginated ``ListThings`` makes way, and the module still checks."""
+    root = tmp_path / "protos"
+    (root / "clash").mkdir(parents=True)
+    (root / "clash" / "clash.proto").write_text(
+        'syntax = "proto3";\npackage clash;\n'
+        "message Thing { string name = 1; }\n"
+        "message ListThingsRequest { int32 page_size = 1; string page_token = 2; }\n"
+        "message ListThingsResponse { repeated Thing things = 1; "
+        "string next_page_token = 2; }\n"
+        "message Other { string name = 1; }\n"
+        "service Things {\n"
+        "  rpc ListThings(ListThingsRequest) returns (.clash.ListThingsResponse);\n"
+        "  rpc ListThingsResponse(Other) returns (Other);\n"
+        "  rpc ListMore(ListThingsRequest) returns (.clash.ListThingsResponse);\n"
+        "}\n"
+    )
+    out = tmp_path / "out"
+    protoc(out, ["clash/clash.proto"], include=root)
+    text = (out / "clash" / "clash_platform.py").read_text()
+    # The RPC alone: its methods on the two clients and the two servicers.
+    assert text.count("def list_things_response(") == 4
+    assert "def list_more_response(\n        page: _rt.Page[clash_pb2.Thing]," in text
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir=/dev/null", "clash"],
+        capture_output=True,
+        text=True,
+        cwd=out,
+    )
+    assert result.returncode == 0, result.stdout
