@@ -8,7 +8,8 @@ import secrets
 import sys
 import threading
 import time
-from typing import Any
+
+import grpc
 
 from platform_proto.auth.v1 import (
     AuthServiceServicer,
@@ -39,7 +40,7 @@ class Auth(AuthServiceServicer):
         self._lock = threading.Lock()
 
     def issue_token(
-        self, request: IssueTokenRequest, context: Any
+        self, request: IssueTokenRequest, context: grpc.ServicerContext
     ) -> IssueTokenResponse:
         credentials = request.client_credentials
         if (credentials.client_id, credentials.client_secret) != (
@@ -65,7 +66,7 @@ class Auth(AuthServiceServicer):
         )
 
     def validate_token(
-        self, request: ValidateTokenRequest, context: Any
+        self, request: ValidateTokenRequest, context: grpc.ServicerContext
     ) -> ValidatedToken:
         with self._lock:
             principal, expires = self._tokens.get(request.token, (None, 0.0))

@@ -9,7 +9,9 @@ import os
 import sys
 import threading
 import time
-from typing import Any, Iterator
+from typing import Iterator
+
+import grpc
 
 from platform_proto.auth.v1 import (
     AuthServiceClient,
@@ -51,7 +53,7 @@ class Etl(EtlServiceServicer):
         self._paginator = Paginator(paging_key, default_page_size=2)
 
     def create_pipeline(
-        self, request: CreatePipelineRequest, context: Any
+        self, request: CreatePipelineRequest, context: grpc.ServicerContext
     ) -> CreatePipelineResponse:
         caller = current_principal(Principal)
         pipeline = Pipeline()
@@ -63,7 +65,7 @@ class Etl(EtlServiceServicer):
         return CreatePipelineResponse(pipeline=pipeline)
 
     def get_pipeline(
-        self, request: GetPipelineRequest, context: Any
+        self, request: GetPipelineRequest, context: grpc.ServicerContext
     ) -> GetPipelineResponse:
         found = self._pipelines.get(request.pipeline_id)
         if found is None:
@@ -76,14 +78,14 @@ class Etl(EtlServiceServicer):
         return GetPipelineResponse(pipeline=found)
 
     def list_pipelines(
-        self, request: ListPipelinesRequest, context: Any
+        self, request: ListPipelinesRequest, context: grpc.ServicerContext
     ) -> ListPipelinesResponse:
         everything = sorted(self._pipelines.values(), key=lambda p: p.display_name)
         page = self._paginator.page(request, everything)
-        return page.write_to(ListPipelinesResponse())
+        return self.list_pipelines_response(page)  # typed: a page of Pipelines
 
     def stream_run_events(
-        self, request: StreamRunEventsRequest, context: Any
+        self, request: StreamRunEventsRequest, context: grpc.ServicerContext
     ) -> Iterator[StreamRunEventsResponse]:
         for sequence in range(1, 6):  # five progress events, 0.3 s apart
             time.sleep(0.3)
