@@ -187,6 +187,8 @@ def test_misuse_is_a_pyright_error(
         assert rule in found[line], (line, rule, found[line])
 
 
-def test_the_example_is_pyright_strict_clean(platform_sdk: Path, tmp_path: Path) -> None:
+def test_the_example_is_pyright_strict_clean(
+    platform_sdk: Path, tmp_path: Path
+) -> None:
     example = Path(__file__).parents[1] / "examples" / "platform"
     assert _errors(pyright([example], platform_sdk, tmp_path)) == []
