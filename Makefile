@@ -6,7 +6,7 @@ VENV ?= .venv
 OUT ?= gen/python
 BIN := $(VENV)/bin
 
-.PHONY: sdk test test-deep bench example venv clean
+.PHONY: sdk test test-deep bench example templates venv clean
 
 venv: $(VENV)/.installed
 
@@ -33,6 +33,11 @@ test-deep: venv
 # ETL services, run the client against them, and stop both with SIGTERM.
 example: sdk
 	PYTHONPATH=$(OUT) $(BIN)/python examples/platform/run.py
+
+# Compile templates/ into protoc_gen_platform/compiled_templates/, which the
+# plugin loads for a fast cold start (a test checks they are up to date).
+templates: venv
+	$(BIN)/python -m protoc_gen_platform.render
 
 # Benchmarks (not part of the tests): results go to benchmarks/results/.
 bench: venv

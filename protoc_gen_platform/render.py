@@ -2,11 +2,22 @@
 
 Templates receive view objects from :mod:`protoc_gen_platform.views`; they loop
 and call macros, and every name they print was decided by the naming layer.
+
+templates/ is the source of truth. For a fast cold start, the package also
+ships them compiled to Python modules by Jinja (``compiled_templates/``, made
+by ``make templates``; pip byte-compiles them on install like any module),
+with a stamp of the sources and of Jinja's version they came from. They are
+used only while that stamp matches, so an edited template or another Jinja
+is never served stale, only compiled again.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import shutil
+from pathlib import Path
 
 import jinja2
 
@@ -16,13 +27,59 @@ from .paths import templates_dir
 from .testkit import TestingView
 from .views import ModuleView
 
-__all__ = ["render_module", "render_testing", "templates_dir"]
+__all__ = [
+    "COMPILED",
+    "compile_templates",
+    "render_module",
+    "render_testing",
+    "templates_dir",
+]
+
+COMPILED = Path(__file__).resolve().parent / "compiled_templates"
+"""The templates compiled by Jinja, shipped for a fast cold start."""
+_STAMP = COMPILED / "stamp.json"
+
+
+def _stamp(source: Path) -> dict[str, str]:
+    """What compiled templates are valid for: these sources, this Jinja."""
+    digest = hashlib.sha256()
+    for path in sorted(source.glob("*.j2")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    jinja = ".".join(jinja2.__version__.split(".")[:2])
+    return {"jinja": jinja, "templates": digest.hexdigest()}
+
+
+def _loader() -> jinja2.BaseLoader:
+    """The compiled templates while their stamp holds, else the sources."""
+    source = templates_dir()
+    try:
+        fresh = json.loads(_STAMP.read_text()) == _stamp(source)
+    except (OSError, ValueError):
+        fresh = False
+    if fresh:
+        return jinja2.ModuleLoader(str(COMPILED))
+    return jinja2.FileSystemLoader(str(source))
+
+
+def compile_templates() -> None:
+    """Compile templates/ into :data:`COMPILED` and stamp it (``make templates``)."""
+    source = templates_dir()
+    env = _make_environment(jinja2.FileSystemLoader(str(source)), None)
+    shutil.rmtree(COMPILED, ignore_errors=True)
+    env.compile_templates(str(COMPILED), zip=None, ignore_errors=False)
+    _STAMP.write_text(json.dumps(_stamp(source), sort_keys=True, indent=2) + "\n")
 
 
 @functools.lru_cache(maxsize=2)
 def _environment(bytecode_dir: str | None = None) -> jinja2.Environment:
+    return _make_environment(_loader(), bytecode_dir)
+
+
+def _make_environment(
+    loader: jinja2.BaseLoader, bytecode_dir: str | None
+) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=loader,
         bytecode_cache=(
             jinja2.FileSystemBytecodeCache(bytecode_dir) if bytecode_dir else None
         ),
@@ -51,3 +108,7 @@ def render_testing(module: TestingView, bytecode_dir: str | None = None) -> str:
     """The Python source of one generated ``<stem>_testing.py`` module."""
     template = _environment(bytecode_dir).get_template("testing.py.j2")
     return template.render(module=module)
+
+
+if __name__ == "__main__":
+    compile_templates()

@@ -48,6 +48,7 @@ def test_wheel_ships_templates_and_runtime(wheel: Path) -> None:
     assert "protoc_gen_platform/templates/_macros.j2" in names
     assert "protoc_gen_platform/runtime/__init__.py" in names
     assert "protoc_gen_platform/templates/testing.py.j2" in names
+    assert "protoc_gen_platform/compiled_templates/stamp.json" in names
     assert "protoc_gen_platform/runtime/testing/pytest.py" in names
     assert "protoc_gen_platform/plugin.py" in names
     assert not any(name.startswith("tests/") for name in names)
