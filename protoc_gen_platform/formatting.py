@@ -13,6 +13,7 @@ The tests check the result against black itself on thousands of contracts.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from .errors import GenerationError
@@ -81,12 +82,32 @@ def _format_block(block: str, depth: int) -> str:
     return formatted[len(wrapper) :] + blank
 
 
+_SIGNATURE_ATOM = re.compile(r"(?:[A-Za-z_]\w*: )?[A-Za-z_][\w.]*(?:,|\[)")
+"""A line of an exploded ``def`` signature that black cannot shorten: a
+parameter annotated with one (dotted) name (a long request type), a type
+argument of an exploded annotation, or the head of one (``context: X[``);
+and the ``def name(`` line itself.
+black splits only at brackets, and a signature whose brackets are already
+exploded with magic trailing commas gets no other layout, so it would give
+such a block back as it is: sending it would only cost time. Elsewhere a long
+name is no such line: in an assignment or a ``return``, black may wrap the
+whole value in parentheses."""
+
+
 def _too_long(block: str) -> bool:
-    """Whether a line of code (not of a docstring) in ``block`` is too long."""
-    in_docstring = False
+    """Whether a line of code (not of a docstring) in ``block`` is too long,
+    and black could shorten it."""
+    in_docstring = in_signature = False
     for line in block.split("\n"):
         quotes = line.count(_QUOTES)
-        if not in_docstring and not quotes and len(line) > LINE_LENGTH:
+        stripped = line.strip()
+        head = False
+        if not in_docstring and stripped.startswith(("def ", "async def ")):
+            in_signature = head = stripped.endswith("(") and stripped.count("(") == 1
+        elif in_signature and stripped.startswith(")") and stripped.endswith(":"):
+            in_signature = False
+        atom = head or (in_signature and _SIGNATURE_ATOM.fullmatch(stripped))
+        if not in_docstring and not quotes and len(line) > LINE_LENGTH and not atom:
             return True
         if quotes % 2:
             in_docstring = not in_docstring

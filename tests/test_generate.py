@@ -113,9 +113,11 @@ def test_parallel_and_sequential_rendering_agree(
     from protoc_gen_platform.plugin import generate
 
     request = _request(proto_files())
-    assert len([f for f in request.file_to_generate]) >= pipeline.PARALLEL_MIN_FILES
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
+    assert pipeline._workers(len(request.file_to_generate), 13) >= 2
     parallel = generate(request).SerializeToString()
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 10**6)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 10**6)
+    assert pipeline._workers(len(request.file_to_generate), 13) == 1
     assert generate(request).SerializeToString() == parallel
 
 

@@ -19,14 +19,17 @@ ENTRY_POINTS = {
 }
 
 
-def _request(files: list[str], parameter: str = "") -> plugin_pb2.CodeGeneratorRequest:
-    """A real request, built by protoc itself, for ``files`` under proto/."""
+def _request(
+    files: list[str], parameter: str = "", include: Path = PROTO
+) -> plugin_pb2.CodeGeneratorRequest:
+    """A real request, built by protoc itself, for ``files`` under ``include``
+    (proto/ by default)."""
     with_deps = subprocess.run(
         [
             sys.executable,
             "-m",
             "grpc_tools.protoc",
-            f"-I{PROTO}",
+            f"-I{include}",
             "--include_imports",
             "--include_source_info",
             "--descriptor_set_out=/dev/stdout",

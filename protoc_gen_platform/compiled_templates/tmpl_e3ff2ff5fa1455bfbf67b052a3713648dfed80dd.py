@@ -245,23 +245,20 @@ def root(context, missing=missing):
         if (not l_1_aio):
             pass
             t_6.extend((
-                '        _rt.unimplemented(context, ',
-                str(environment.getattr(l_1_m, 'constant')),
-                ')',
+                '        ',
+                str(context.call((undefined(name='layout_call') if l_1_layout_call is missing else l_1_layout_call), '_rt.unimplemented', ['context', environment.getattr(l_1_m, 'constant')], 8)),
             ))
         elif (undefined(name='coroutine') if l_1_coroutine is missing else l_1_coroutine):
             pass
             t_6.extend((
-                '        await _rt.unimplemented_async(context, ',
-                str(environment.getattr(l_1_m, 'constant')),
-                ')',
+                '        ',
+                str(context.call((undefined(name='layout_call') if l_1_layout_call is missing else l_1_layout_call), 'await _rt.unimplemented_async', ['context', environment.getattr(l_1_m, 'constant')], 8)),
             ))
         else:
             pass
             t_6.extend((
-                '        return _rt.unimplemented_stream(context, ',
-                str(environment.getattr(l_1_m, 'constant')),
-                ')',
+                '        ',
+                str(context.call((undefined(name='layout_call') if l_1_layout_call is missing else l_1_layout_call), 'return _rt.unimplemented_stream', ['context', environment.getattr(l_1_m, 'constant')], 8)),
             ))
         return concat(t_6)
     context.exported_vars.add('servicer_method')
@@ -560,4 +557,4 @@ def root(context, missing=missing):
     context.vars['token_source_class'] = l_0_token_source_class = Macro(environment, macro, 'token_source_class', ('s', 'aio'), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '7=30&8=37&9=38&10=41&11=44&12=47&13=50&14=57&15=62&19=72&23=78&24=87&25=90&27=95&28=99&30=108&33=114&39=122&40=126&41=133&42=137&44=146&46=151&47=154&48=155&49=159&50=161&51=165&52=167&54=173&58=179&59=188&60=191&62=196&63=200&65=209&67=212&68=216&72=224&73=228&75=237&77=242&78=245&79=249&80=252&81=256&83=263&87=270&88=279&89=283&91=286&92=290&95=297&96=300&98=305&99=310&107=325&110=330&112=335&116=343&117=352&118=356&120=359&121=363&124=370&125=373&127=378&128=384&134=398&137=401&139=406&141=410&144=421&145=423&146=427&148=434&149=436&150=438&152=443&153=445&157=453&158=460&159=462&162=466&166=473&167=482&168=483&169=485&170=487&174=489&175=491&182=493&190=495&192=499&195=501&199=510&200=520&201=521&202=523&203=525&207=527&208=529&214=531&216=533&218=535&219=539&220=542&221=544&223=547&225=549&226=551&227=555'
+debug_info = '7=30&8=37&9=38&10=41&11=44&12=47&13=50&14=57&15=62&19=72&23=78&24=87&25=90&27=95&28=99&30=108&33=114&39=122&40=126&41=133&42=137&44=146&46=151&47=154&48=155&49=159&50=161&51=165&52=167&54=173&58=179&59=188&60=191&62=196&63=200&65=209&67=212&68=216&72=224&73=228&75=237&77=242&78=245&79=249&80=251&81=255&83=261&87=267&88=276&89=280&91=283&92=287&95=294&96=297&98=302&99=307&107=322&110=327&112=332&116=340&117=349&118=353&120=356&121=360&124=367&125=370&127=375&128=381&134=395&137=398&139=403&141=407&144=418&145=420&146=424&148=431&149=433&150=435&152=440&153=442&157=450&158=457&159=459&162=463&166=470&167=479&168=480&169=482&170=484&174=486&175=488&182=490&190=492&192=496&195=498&199=507&200=517&201=518&202=520&203=522&207=524&208=526&214=528&216=530&218=532&219=536&220=539&221=541&223=544&225=546&226=548&227=552'
