@@ -5,9 +5,11 @@ the templates write black's form directly: one-line statements where they
 fit, exploded brackets with magic trailing commas where they do not, black's
 blank lines, and docstrings from :func:`~protoc_gen_platform.pytext.docstring`.
 The only thing they cannot foresee is a line of code longer than black's limit
-(a very long type or field name): black would split it. So a module is cut
+(a very long type or field name): black may split it. So a module is cut
 into top-level blocks, and class blocks into methods; a block holding such a
 line goes through black, in-process, and every other block is kept as it is.
+A line that black could not shorten either (a signature's parameter with a
+long type name) does not count: its block would come back unchanged.
 The tests check the result against black itself on thousands of contracts.
 """
 
