@@ -30,7 +30,7 @@ from protoc_gen_platform.plugin import generate
 from protogen import requests
 
 MODE = black.Mode(target_versions={black.TargetVersion.PY310})
-EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "400"))
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "250"))
 
 
 def _pb2_modules(request: plugin_pb2.CodeGeneratorRequest, out: Path) -> None:
