@@ -15,10 +15,16 @@ def root(context, missing=missing):
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'docstring' found.")
     try:
-        t_2 = environment.filters['pystr']
+        t_2 = environment.filters['layout']
     except KeyError:
         @internalcode
         def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'layout' found.")
+    try:
+        t_3 = environment.filters['pystr']
+    except KeyError:
+        @internalcode
+        def t_3(*unused):
             raise TemplateRuntimeError("No filter named 'pystr' found.")
     pass
     yield str(t_1(environment.getattr((undefined(name='module') if l_0_module is missing else l_0_module), 'doc'), 0))
@@ -38,7 +44,7 @@ def root(context, missing=missing):
         _loop_vars = {}
         pass
         yield '    '
-        yield str(t_2(l_1_name))
+        yield str(t_3(l_1_name))
         yield ',\n'
     l_1_name = missing
     yield ']\n'
@@ -58,14 +64,13 @@ def root(context, missing=missing):
             pass
             yield '\n'
         for (l_2_name, l_2_kind, l_2_arguments) in environment.getattr(l_1_fake, 'methods'):
-            l_2_layout_call = resolve('layout_call')
             _loop_vars = {}
             pass
             yield '    '
-            yield str(context.call((undefined(name='layout_call') if l_2_layout_call is missing else l_2_layout_call), str_join((l_2_name, ': _testing.', l_2_kind, )), l_2_arguments, 4, brackets='[]', _loop_vars=_loop_vars))
+            yield str(t_2(str_join((l_2_name, ': _testing.', l_2_kind, )), l_2_arguments, 4, brackets='[]'))
             yield '\n'
-        l_2_name = l_2_kind = l_2_arguments = l_2_layout_call = missing
+        l_2_name = l_2_kind = l_2_arguments = missing
     l_1_fake = missing
 
 blocks = {}
-debug_info = '3=24&7=26&8=28&9=30&10=33&14=37&15=41&18=45&21=49&22=51&24=53&25=57&28=60&29=65'
+debug_info = '3=30&7=32&8=34&9=36&10=39&14=43&15=47&18=51&21=55&22=57&24=59&25=63&28=66&29=70'
