@@ -15,6 +15,7 @@ collision is caught here, by construction, instead of surfacing as broken code:
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from typing import Container, Iterable
@@ -55,6 +56,7 @@ _UPPER_RUN = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
 
 
+@functools.lru_cache(maxsize=8192)
 def snake_case(name: str) -> str:
     """``GetV2HTTPStatus`` -> ``get_v2_http_status``; underscores are kept."""
     name = _UPPER_RUN.sub(r"\1_\2", name)
@@ -85,6 +87,7 @@ def scalar_type(proto_type: int) -> str:
     return _SCALAR_TYPES.get(proto_type, "int")
 
 
+@functools.lru_cache(maxsize=8192)
 def method_name(rpc: str) -> str:
     """The Python method name of an RPC on generated clients and servicers."""
     return safe_identifier(snake_case(rpc), CLIENT_RESERVED)
