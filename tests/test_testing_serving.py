@@ -190,6 +190,15 @@ def test_serving_async_with_a_validator(k: Kit) -> None:
     assert refused_call.reason == "TOKEN_INVALID"
 
 
+def test_an_asyncio_servicer_is_pointed_to_serving_async(k: Kit) -> None:
+    class Etl(k.etl.EtlServiceAsyncServicer):  # type: ignore[misc,name-defined]
+        pass
+
+    with pytest.raises(TypeError, match="Etl is an asyncio servicer: serve it with "):
+        with k.testing.serving(Etl()):
+            pass
+
+
 def test_a_principal_and_a_validator_together_are_refused(k: Kit) -> None:
     with pytest.raises(ValueError, match="not both"):
         with k.testing.serving(_principal_reader(k), principal=1, auth=lambda t: 1):

@@ -66,6 +66,12 @@ def serving(
     servicer code gets ``principal`` from ``current_principal``; with
     ``auth``, tokens are checked by that validator instead.
     """
+    for servicer in servicers:
+        if isinstance(servicer, AsyncServicer):
+            raise TypeError(
+                f"{type(servicer).__name__} is an asyncio servicer: serve it with "
+                "serving_async()"
+            )
     server = Server(servicers, **_server_options(principal, auth))
     port = server.start()
     try:
