@@ -149,6 +149,7 @@ class BaseClient:
 
 
 def pages_of(rpc: Rpc[Any, Any]) -> Pages:
+    """Where ``rpc``'s page fields and items are; it must be paginated."""
     if rpc.pages is None:
         raise TypeError(f"{rpc.path} is not paginated")
     return rpc.pages

@@ -105,6 +105,7 @@ class Capture:
         return True
 
     def keep(self, initial: Pairs | None, trailing: Pairs | None) -> None:
+        """Keep the call's headers and trailers, and the request ID they carry."""
         self.initial = tuple(initial or ())
         self.trailing = tuple(trailing or ())
         for key, value in (*self.trailing, *self.initial):
@@ -122,6 +123,7 @@ class Capture:
         return error
 
     def call(self, response: _R) -> Call[_R]:
+        """The kept call, as ``with_call`` returns it."""
         if not self.taken:
             raise TypeError(
                 "with_call() takes a client method that makes one call with one "

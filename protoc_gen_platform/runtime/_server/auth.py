@@ -173,6 +173,7 @@ class AuthInterceptor(grpc.ServerInterceptor):
         ],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[_Q, _R] | None:
+        """Wrap the handler of a method that needs a token with the check."""
         handler = continuation(handler_call_details)
         method: str = handler_call_details.method
         if handler is None or method in self._exempt:
@@ -211,6 +212,7 @@ class AsyncAuthInterceptor(grpc.aio.ServerInterceptor):
         ],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[_Q, _R] | None:
+        """Wrap the handler of a method that needs a token with the check."""
         handler = await continuation(handler_call_details)
         method: str = handler_call_details.method
         if handler is None or method in self._exempt:

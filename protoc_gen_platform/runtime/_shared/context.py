@@ -213,6 +213,7 @@ class RequestIdFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Give ``record`` a ``request_id``: the served call's, else ``-``."""
         if not hasattr(record, "request_id"):  # a client's call log has its own
             record.request_id = current_request_id() or "-"
         return True
