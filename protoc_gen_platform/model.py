@@ -143,6 +143,11 @@ class Method:
     deprecated: bool
     comment: str
 
+    def __hash__(self) -> int:
+        # Views key dicts by Method: its path identifies it, and hashing it
+        # alone spares hashing every field (enums included) on each lookup.
+        return hash(self.path)
+
 
 @dataclasses.dataclass(frozen=True)
 class Service:
@@ -153,6 +158,10 @@ class Service:
     methods: tuple[Method, ...]
     deprecated: bool
     comment: str
+
+    def __hash__(self) -> int:
+        # As Method's: the full name identifies a service.
+        return hash(self.full_name)
 
 
 @dataclasses.dataclass(frozen=True)
