@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import jinja2
@@ -63,6 +62,8 @@ def _loader() -> jinja2.BaseLoader:
 
 def compile_templates() -> None:
     """Compile templates/ into :data:`COMPILED` and stamp it (``make templates``)."""
+    import shutil  # only for this build step, not at start-up
+
     source = templates_dir()
     env = _make_environment(jinja2.FileSystemLoader(str(source)), None)
     shutil.rmtree(COMPILED, ignore_errors=True)

@@ -23,6 +23,7 @@ __all__ = [
     "ClientInterceptor",
     "channel_credentials",
     "check_plaintext_token",
+    "merge_service_configs",
     "open_async_channel",
     "open_channel",
     "service_config",
@@ -43,9 +44,15 @@ ClientInterceptor = Union[
 def service_config(*clients: type[BaseClient]) -> str:
     """One gRPC service config (JSON) holding the method configs, retry
     policies included, of the given client classes' services."""
+    return merge_service_configs(client.SERVICE_CONFIG for client in clients)
+
+
+def merge_service_configs(configs: Iterable[str]) -> str:
+    """One gRPC service config (JSON) holding the method configs of all
+    ``configs``."""
     methods: list[Any] = []
-    for client in clients:
-        methods.extend(json.loads(client.SERVICE_CONFIG)["methodConfig"])
+    for config in configs:
+        methods.extend(json.loads(config)["methodConfig"])
     return json.dumps({"methodConfig": methods}, sort_keys=True)
 
 

@@ -9,24 +9,20 @@ stopped on exit, even when the test fails inside the block.
 from __future__ import annotations
 
 import contextlib
-import json
 from typing import Any, AsyncGenerator, Generator
 
 import grpc
 
-from .._client.channels import open_async_channel, open_channel
+from .._client.channels import (
+    merge_service_configs,
+    open_async_channel,
+    open_channel,
+)
 from .._server.auth import AsyncValidator, Validator
 from .._server.glue import AsyncServicer, Servicer
 from .._server.serving import AsyncServer, Server
 
 __all__ = ["serving", "serving_async"]
-
-
-def _service_config(servicers: tuple[Servicer | AsyncServicer, ...]) -> str:
-    methods: list[Any] = []
-    for servicer in servicers:
-        methods.extend(json.loads(servicer.SERVICE.config)["methodConfig"])
-    return json.dumps({"methodConfig": methods}, sort_keys=True)
 
 
 def _server_options(principal: object, auth: Any) -> dict[str, Any]:
@@ -50,7 +46,13 @@ def _server_options(principal: object, auth: Any) -> dict[str, Any]:
 def _channel_options(servicers: tuple[Servicer | AsyncServicer, ...]) -> dict[str, Any]:
     """The channel's: insecure, with the retry policies of ``servicers``."""
     return dict(
-        insecure=True, options=[("grpc.service_config", _service_config(servicers))]
+        insecure=True,
+        options=[
+            (
+                "grpc.service_config",
+                merge_service_configs(s.SERVICE.config for s in servicers),
+            )
+        ],
     )
 
 
