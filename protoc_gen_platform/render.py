@@ -76,10 +76,23 @@ def _environment(bytecode_dir: str | None = None) -> jinja2.Environment:
     return _make_environment(_loader(), bytecode_dir)
 
 
+class _Environment(jinja2.Environment):
+    """Jinja over view objects, whose fields are plain attributes.
+
+    Jinja's own ``getattr`` falls back to item lookup and, failing that, makes
+    an undefined value; templates here only read fields that views define, so
+    the builtin serves (a missing field still fails, with an AttributeError).
+    The compiled templates call it for every field they print: hundreds of
+    thousands of calls for a large request.
+    """
+
+    getattr = staticmethod(getattr)  # type: ignore[assignment]
+
+
 def _make_environment(
     loader: jinja2.BaseLoader, bytecode_dir: str | None
 ) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=loader,
         bytecode_cache=(
             jinja2.FileSystemBytecodeCache(bytecode_dir) if bytecode_dir else None

@@ -71,12 +71,8 @@ def root(context, missing=missing):
                 pass
                 yield '\n'
             yield '\n'
-            for l_2_m in environment.getattr(l_1_s, 'methods'):
-                _loop_vars = {}
-                pass
-                yield str(t_4(context.call(environment.getattr((undefined(name='macros') if l_0_macros is missing else l_0_macros), 'rpc_constant'), l_2_m, _loop_vars=_loop_vars)))
-                yield '\n'
-            l_2_m = missing
+            yield str(t_4(context.call(environment.getattr((undefined(name='macros') if l_0_macros is missing else l_0_macros), 'rpc_constants'), l_1_s, _loop_vars=_loop_vars)))
+            yield '\n'
         yield '\n\n'
         yield str(t_4(context.call(environment.getattr((undefined(name='macros') if l_0_macros is missing else l_0_macros), 'client_class'), l_1_s, False, _loop_vars=_loop_vars)))
         yield '\n\n\n'
@@ -106,4 +102,4 @@ def root(context, missing=missing):
     l_1_loop = l_1_s = missing
 
 blocks = {}
-debug_info = '3=37&4=39&8=41&9=44&14=47&15=49&16=52&20=56&21=60&24=65&25=68&26=70&30=74&31=77&36=81&39=83&40=85&43=88&46=90&48=92&51=95&54=97&58=100&61=102&64=104'
+debug_info = '3=37&4=39&8=41&9=44&14=47&15=49&16=52&20=56&21=60&24=65&25=68&26=70&30=74&34=77&37=79&38=81&41=84&44=86&46=88&49=91&52=93&56=96&59=98&62=100'
