@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from typing import Mapping, Union
 
 from google.protobuf import descriptor_pb2
@@ -128,6 +129,11 @@ class Message:
     enums: tuple[Enum, ...]
     is_map_entry: bool
     comment: str
+
+    @functools.cached_property
+    def field_named(self) -> Mapping[str, Field]:
+        """Its fields by name."""
+        return {f.name: f for f in self.fields}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 __all__ = [
@@ -19,6 +20,7 @@ TESTING_SUFFIX = "_testing"
 """The suffix of the test-kit modules beside them: ``<stem>_testing.py``."""
 
 
+@functools.lru_cache(maxsize=8192)
 def module_name(proto_file: str, suffix: str) -> str:
     """The dotted Python module protoc's Python generators use for a .proto file.
 

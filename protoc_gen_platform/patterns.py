@@ -79,8 +79,7 @@ def _result_shape(message: Message) -> ResultOneof | None:
     if len(message.fields) != 2 or len(message.oneofs) != 1:
         return None
     oneof = message.oneofs[0]
-    by_name = {f.name: f for f in message.fields}
-    error = by_name.get("error")
+    error = message.field_named.get("error")
     if error is None or error.type_name != ERROR_TYPE or error.repeated:
         return None
     (success,) = [f for f in message.fields if f.name != "error"]
@@ -195,11 +194,12 @@ _INTEGERS = frozenset(
 
 
 def _has(message: Message, wanted: dict[str, int]) -> bool:
-    by_name = {f.name: f for f in message.fields}
-    return all(
-        name in by_name and by_name[name].type == kind and not by_name[name].repeated
-        for name, kind in wanted.items()
-    )
+    by_name = message.field_named
+    for name, kind in wanted.items():
+        field = by_name.get(name)
+        if field is None or field.type != kind or field.repeated:
+            return False
+    return True
 
 
 def _container(model: Model, message: Message, wanted: dict[str, int]) -> str | None:
@@ -278,8 +278,7 @@ def _issued_field(model: Model, message: Message) -> str | None:
         inner = model.types.get(field.type_name)
         if not isinstance(inner, Message):
             continue
-        by_name = {f.name: f for f in inner.fields}
-        expiry = by_name.get("access_token_expire_time")
+        expiry = inner.field_named.get("access_token_expire_time")
         if (
             _has(
                 inner,
