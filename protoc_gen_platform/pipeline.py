@@ -162,15 +162,23 @@ def _render_all(
     workers = _workers(len(names), services)
     if workers < 2:
         return _render(model, names, options, bytecode_dir)
+    import gc
     import multiprocessing
 
     global _WORK
     _WORK = (model, names, options, bytecode_dir, workers)
+    # Objects that exist now are only read by the workers: frozen, the
+    # collector leaves them alone, so forked pages stay shared.
+    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            shares = pool.map(_render_share, range(workers))
+        # The parent renders the first share itself while the workers render
+        # the others, so its results need no trip through a pipe.
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            others = pool.map_async(_render_share, range(1, workers))
+            shares = [_render_share(0), *others.get()]
     finally:
         _WORK = None
+        gc.unfreeze()
     files: Files = []
     for share in shares:
         if isinstance(share, GenerationError):
