@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["TokenSourceView", "ValidatorView", "token_source_view", "validator_view"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class ValidatorView:
     """The caching token validators of a service with a token-checking RPC."""
 
@@ -43,7 +43,7 @@ class ValidatorView:
         )
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class TokenSourceView:
     """The token sources of a service with token-issuing RPCs."""
 

@@ -3,6 +3,11 @@
 The model says what the contracts contain (files, services, methods and their
 streaming kind, messages, enums, comments, options). It knows nothing of Python
 naming; :mod:`protoc_gen_platform.naming` owns that.
+
+Its objects, like the views', compare by identity (``eq=False``): one model is
+built per request and nothing compares two of them, while value equality costs
+start-up time (Python 3.11 writes ``__eq__`` and ``__hash__`` for each class
+with ``exec``: about 0.6 ms a class, 12 ms over the plugin's twenty).
 """
 
 from __future__ import annotations
@@ -86,7 +91,7 @@ class Idempotency(enum.Enum):
         return self is not Idempotency.UNKNOWN
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Field:
     """One field of a message.
 
@@ -105,7 +110,7 @@ class Field:
     comment: str
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Enum:
     """An enum, top-level or nested. ``local_name`` is ``Outer.Inner`` style."""
 
@@ -116,7 +121,7 @@ class Enum:
     comment: str
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Message:
     """A message, top-level or nested, with its fields and nested types."""
 
@@ -136,7 +141,7 @@ class Message:
         return {f.name: f for f in self.fields}
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Method:
     """One RPC of a service."""
 
@@ -149,13 +154,8 @@ class Method:
     deprecated: bool
     comment: str
 
-    def __hash__(self) -> int:
-        # Views key dicts by Method: its path identifies it, and hashing it
-        # alone spares hashing every field (enums included) on each lookup.
-        return hash(self.path)
 
-
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Service:
     """A service and its RPCs, in declaration order."""
 
@@ -165,12 +165,8 @@ class Service:
     deprecated: bool
     comment: str
 
-    def __hash__(self) -> int:
-        # As Method's: the full name identifies a service.
-        return hash(self.full_name)
 
-
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class ProtoFile:
     """A .proto file: its package, syntax or edition, and what it declares."""
 
@@ -186,7 +182,7 @@ class ProtoFile:
 TypeDecl = Union[Message, Enum]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Model:
     """Every file of the request, the ones to generate, and a type index."""
 

@@ -55,7 +55,7 @@ _FDP = descriptor_pb2.FieldDescriptorProto
 _MESSAGE = _FDP.TYPE_MESSAGE
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class ResultOneof:
     """A response of the form ``oneof <oneof> { <Payload> <success>; Error error; }``."""
 
@@ -108,7 +108,7 @@ def uses_error_type(model: Model, proto_file: str) -> bool:
     return False
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Pagination:
     """Where a paginated RPC keeps its page fields, and its items.
 
@@ -127,7 +127,7 @@ class Pagination:
     unreachable_field: str = ""
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class PaginationCheck:
     """The outcome of looking for pagination: a Pagination, or why not."""
 
@@ -221,7 +221,7 @@ def _field(model: Model, message: Message, container: str, name: str) -> Field |
     return next((f for f in message.fields if f.name == name), None)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class TokenCheck:
     """An RPC that checks a bearer token: its method, and the full name of
     the principal type its success payload carries."""
@@ -256,7 +256,7 @@ def token_check(model: Model, service: Service) -> TokenCheck | None:
     return None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class TokenIssuing:
     """RPCs that issue (and refresh) access tokens: the field of their
     responses that holds the issued token."""

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["FakeView", "TestingView", "testing_view"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class FakeView:
     """The fake of one service: its class and the type of each fake method."""
 
@@ -60,7 +60,7 @@ def _fake_type(m: MethodView) -> tuple[str, str, list[str]]:
     return m.name, "FakeUnary", [m.request_type, m.returned_type]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class TestingView:
     """One generated ``<stem>_testing.py`` module."""
 

@@ -33,7 +33,7 @@ from .patterns import (
 __all__ = ["MethodView", "ModuleView", "ServiceView", "module_view"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class MethodView:
     """One RPC as generated: its Python name, constant and types."""
 
@@ -53,22 +53,22 @@ class MethodView:
     """For a paginated RPC, the servicers' typed helper that turns a page
     into its response; empty when another RPC already has that name."""
 
-    @functools.cached_property
+    @property
     def kind(self) -> str:
         """grpc's name for the RPC's kind, such as ``unary_stream``."""
         return self.rpc.kind.value
 
-    @functools.cached_property
+    @property
     def client_streaming(self) -> bool:
         """Whether the client sends a stream of requests."""
         return self.rpc.kind.client_streaming
 
-    @functools.cached_property
+    @property
     def server_streaming(self) -> bool:
         """Whether the server answers with a stream of responses."""
         return self.rpc.kind.server_streaming
 
-    @functools.cached_property
+    @property
     def annotated(self) -> bool:
         """Whether the RPC's constant needs an annotation: a message class is
         reached with ``getattr`` (a keyword name), so mypy cannot infer it."""
@@ -77,7 +77,7 @@ class MethodView:
             self.response_type,
         )
 
-    @functools.cached_property
+    @property
     def returned_type(self) -> str:
         """What a call returns: the success payload of a result oneof, else
         the response."""
@@ -141,7 +141,7 @@ class MethodView:
         )
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class ServiceView:
     """One service as generated: its class and function names and methods."""
 
@@ -212,7 +212,7 @@ class ServiceView:
         )
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class ModuleView:
     """One generated ``<stem>_platform.py`` module."""
 
