@@ -125,4 +125,13 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
 
 def run() -> None:
     """The ``protoc-gen-platform`` console script."""
-    raise SystemExit(main())
+    status = main()
+    # Everything is written: skip the interpreter's teardown (freeing every
+    # object and module one by one), which cost a 1-file run 10 to 20 ms, as
+    # mypy does on exit. Nothing here needs atexit handlers or finalizers.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # protoc closed the pipe: nothing left to tell it
+        status = status or 1
+    os._exit(status)
