@@ -57,12 +57,12 @@ class StreamingKind(enum.Enum):
     @property
     def client_streaming(self) -> bool:
         """True when the client sends a stream of requests."""
-        return self in (StreamingKind.STREAM_UNARY, StreamingKind.STREAM_STREAM)
+        return self._value_.startswith("stream_")
 
     @property
     def server_streaming(self) -> bool:
         """True when the server answers with a stream of responses."""
-        return self in (StreamingKind.UNARY_STREAM, StreamingKind.STREAM_STREAM)
+        return self._value_.endswith("_stream")
 
     @property
     def description(self) -> str:

@@ -216,9 +216,8 @@ def _container(model: Model, message: Message, wanted: dict[str, int]) -> str | 
 
 def _field(model: Model, message: Message, container: str, name: str) -> Field | None:
     if container:
-        holder = next(f for f in message.fields if f.name == container)
-        message = model.message(holder.type_name)
-    return next((f for f in message.fields if f.name == name), None)
+        message = model.message(message.field_named[container].type_name)
+    return message.field_named.get(name)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
