@@ -105,16 +105,33 @@ class ReadmeView:
 
 
 _INLINE = re.compile(r"[\\`*\[\]|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_BLOCK_START = re.compile(r"^(#|>|-|\+|=|~|\d+[.)])")
+_BLOCK_START = re.compile(r"^(#|>|-|\+|=|~)")
+_ORDERED_START = re.compile(r"^(\d+)([.)])")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)")
 
 
+def _escape(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _INLINE.sub(lambda m: "\\" + m.group(0), text)
+
+
 def markdown_text(text: str) -> str:
-    """``text`` on one line, as Markdown that shows it and does nothing else."""
+    """``text`` on one line, as Markdown that shows it and does nothing else.
+
+    Code spans (`` `name` ``) stay code spans, whose text Markdown shows
+    as is; everything else is escaped, and so is a pipe anywhere, which
+    would otherwise end a table cell.
+    """
     line = " ".join(text.split())
-    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    line = _INLINE.sub(lambda m: "\\" + m.group(0), line)
-    return _BLOCK_START.sub(r"\\\1", line)
+    parts, done = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        parts.append(_escape(line[done : span.start()]))
+        parts.append(span.group(0).replace("|", "\\|"))
+        done = span.end()
+    parts.append(_escape(line[done:]))
+    line = _BLOCK_START.sub(r"\\\1", "".join(parts))
+    return _ORDERED_START.sub(r"\1\\\2", line)
 
 
 def paragraphs(comment: str) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import pytest
 from google.protobuf import descriptor_pb2
 
-from protoc_gen_platform.docs import sdk_readme
+from protoc_gen_platform.docs import markdown_text, sdk_readme
 from protoc_gen_platform.sdk.layout import EXTRAS
 from servers import sync_server
 from support import PROTO, REPO, platform_modules, proto_files, tool
@@ -163,6 +163,26 @@ def test_hostile_comments_stay_text(demo_readme: str) -> None:
     assert "<" not in section.replace("<br/>", "") and "\n#" not in section
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     assert all(len(re.split(r"(?<!\\)\|", row)) == 10 for row in rows)
+
+
+@pytest.mark.parametrize(
+    "comment, markdown",
+    [
+        ("Named in `update_mask`.", "Named in `update_mask`."),
+        ("a | b `c|d`", "a \\| b `c\\|d`"),
+        (
+            "<script> & *bold* [link](x)",
+            "&lt;script&gt; &amp; \\*bold\\* \\[link\\](x)",
+        ),
+        ("# heading", "\\# heading"),
+        ("1. item", "1\\. item"),
+        ("``` fence", "\\`\\`\\` fence"),
+        ("snake_case and _emphasis_", "snake_case and \\_emphasis\\_"),
+        ("two\nlines", "two lines"),
+    ],
+)
+def test_comment_text_is_escaped_for_markdown(comment: str, markdown: str) -> None:
+    assert markdown_text(comment) == markdown
 
 
 def test_the_readme_is_the_same_from_run_to_run(readme: str, tmp_path: Path) -> None:
