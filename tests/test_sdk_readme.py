@@ -155,6 +155,9 @@ def test_a_third_party_tree_with_deprecated_rpcs_agrees_too(
     ]
     assert "`old_echo`" in deprecated and "`forget`" in deprecated
     assert "#### LegacyEchoService (deprecated)" in demo_readme
+    quickstart = _quickstart(demo_readme)  # the first service with a pager
+    assert "with LibraryServiceClient.connect(address" in quickstart
+    assert "client.list_books(ListBooksRequest(), page_size=50)" in quickstart
 
 
 def test_hostile_comments_stay_text(demo_readme: str) -> None:
@@ -191,6 +194,16 @@ def test_the_readme_is_the_same_from_run_to_run(readme: str, tmp_path: Path) -> 
     first = sdk_readme(files, names, "platform_proto", EXTRA_NAMES)
     assert first == sdk_readme(files, names, "platform_proto", EXTRA_NAMES)
     assert first == readme
+
+
+def test_the_project_readme_quotes_it_verbatim(readme: str) -> None:
+    """The excerpt in the project's README is the generated README's text."""
+    project = (REPO / "README.md").read_text(encoding="utf-8")
+    excerpt = project.split("<!-- sdk readme excerpt -->\n", 1)[1]
+    excerpt = excerpt.split("<!-- excerpt end -->", 1)[0]
+    graph, table = excerpt.split("\n\n`from ", 1)
+    assert graph.startswith("```mermaid\n") and graph in readme
+    assert "| `get_pipeline` |" in table and f"`from {table}" in readme
 
 
 def test_the_install_line_names_the_extras(readme: str) -> None:
