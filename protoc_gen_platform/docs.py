@@ -23,7 +23,8 @@ from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
 
 from . import naming
-from .model import Method, Model, Service, build_model
+from .model import Method, Model, Service, StreamingKind, build_model
+from .options import Options
 from .paths import module_name, templates_dir
 from .patterns import pagination, result_oneof
 from .servicemap import ServiceMap, service_map
@@ -168,7 +169,7 @@ class _Names:
             declared = [m.local_name for m in proto.messages]
             declared += [e.local_name for e in proto.enums]
             for service in proto.services:
-                declared += [f"{service.name}Client", f"{service.name}AsyncClient"]
+                declared += _clients(service)
             counts.update((where, n) for n in declared if not keyword.iskeyword(n))
         self._counts = counts
 
@@ -186,6 +187,12 @@ class _Names:
         if self._counts[(where, name)] == 1:
             return where
         return f"{self.package}.{module_name(proto_file, suffix)}"
+
+
+def _clients(service: Service) -> tuple[str, str]:
+    """The names of ``service``'s sync and async clients, as :mod:`naming` gives them."""
+    names = naming.service_names(service, naming.Scope(service.full_name))
+    return names["client"], names["async_client"]
 
 
 def _type_label(model: Model, full_name: str, package: str) -> str:
@@ -219,7 +226,7 @@ def _section(
     model: Model, names: _Names, proto_file: str, service: Service
 ) -> ServiceSection:
     package = model.files[proto_file].package
-    client = f"{service.name}Client"
+    client, async_client = _clients(service)
     return ServiceSection(
         name=service.name,
         full_name=service.full_name,
@@ -227,7 +234,7 @@ def _section(
         paragraphs=paragraphs(service.comment),
         import_from=names.home(proto_file, client, "_platform"),
         client=client,
-        async_client=f"{service.name}AsyncClient",
+        async_client=async_client,
         rows=tuple(_row(model, m, package) for m in service.methods),
     )
 
@@ -254,7 +261,7 @@ def _quickstart(model: Model, names: _Names) -> QuickstartView | None:
                 m
                 for m in service.methods
                 if not m.deprecated
-                and m.kind.description == "unary"
+                and m.kind is StreamingKind.UNARY_UNARY
                 and _plain_request(model, m)
             ]
             paged = [m for m in usable if pagination(model, m).pagination]
@@ -266,9 +273,9 @@ def _quickstart(model: Model, names: _Names) -> QuickstartView | None:
         return None
     candidates.sort(key=lambda c: c[0])  # stable: keeps the package order
     _, proto_file, service, call, paged = candidates[0]
-    client = f"{service.name}Client"
+    client, async_client = _clients(service)
     wanted: dict[str, set[str]] = {}
-    for item in [client, f"{service.name}AsyncClient"]:
+    for item in [client, async_client]:
         wanted.setdefault(names.home(proto_file, item, "_platform"), set()).add(item)
     for method in [call, *paged[:1]]:
         decl = model.types[method.input_type]
@@ -276,10 +283,11 @@ def _quickstart(model: Model, names: _Names) -> QuickstartView | None:
         wanted.setdefault(home, set()).add(decl.local_name)
     return QuickstartView(
         imports=tuple((m, tuple(sorted(n))) for m, n in sorted(wanted.items())),
-        runtime=f"{names.package}.platform_runtime",
+        # platform-sdk runs the plugin with its default runtime package.
+        runtime=f"{names.package}.{Options().runtime_package}",
         service=service.name,
         client=client,
-        async_client=f"{service.name}AsyncClient",
+        async_client=async_client,
         call=naming.method_name(call.name),
         call_request=model.types[call.input_type].local_name,
         pager=naming.method_name(paged[0].name) if paged else "",

@@ -93,3 +93,18 @@ def test_internal_links_resolve_and_nothing_is_fetched(site: Path) -> None:
             assert (page.parent / target).resolve().is_file(), (page, link)
             checked += 1
     assert checked > 1000
+
+
+def test_no_sdk_to_document_is_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [tool("platform-sdk"), "docs", "--out", "nowhere", "--site", "site"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "platform-sdk: error: nowhere/platform_proto: no SDK package there; "
+        "run platform-sdk build first (or give --out and --package)"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
