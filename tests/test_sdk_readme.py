@@ -226,6 +226,19 @@ def test_check_flags_a_stale_readme(platform_sdk: Path, tmp_path: Path) -> None:
     )
     assert stale.returncode == 1, stale.stderr
     assert stale.stdout.splitlines() == ["stale: gen/python/README.md"]
+    shutil.copy(platform_sdk / "README.md", readme)
+    etl = work / "proto/etl/v1/etl.proto"
+    etl.write_text(
+        etl.read_text().replace("Returns a single pipeline.", "Returns one.")
+    )
+    changed = subprocess.run(
+        [tool("platform-sdk"), "build", "--check"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert changed.returncode == 1, changed.stderr
+    assert "stale: gen/python/README.md" in changed.stdout.splitlines()
 
 
 # --- the map of the services ---------------------------------------------------------
