@@ -151,6 +151,20 @@ def test_package_layout_and_metadata(built: Path) -> None:
         assert name in init
 
 
+def test_the_wheel_carries_the_generated_readme(built: Path) -> None:
+    """The SDK's README is the wheel's long description (its package page)."""
+    readme = (built / "gen/python/README.md").read_text(encoding="utf-8")
+    assert 'readme = "README.md"' in (built / "gen/python/pyproject.toml").read_text()
+    (wheel,) = (built / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = archive.read(name).decode("utf-8")
+    headers, _, body = metadata.partition("\n\n")
+    assert "Description-Content-Type: text/markdown" in headers.splitlines()
+    assert body.strip() == readme.strip()
+    assert "## Quickstart" in body and "#### EtlService" in body
+
+
 def test_every_import_stays_inside_the_package(built: Path) -> None:
     import ast
 

@@ -51,6 +51,8 @@ def test_wheel_ships_templates_and_runtime(wheel: Path) -> None:
     assert "protoc_gen_platform/compiled_templates/stamp.json" in names
     assert "protoc_gen_platform/runtime/testing/pytest.py" in names
     assert "protoc_gen_platform/plugin.py" in names
+    assert "protoc_gen_platform/templates/sdk_readme.md.j2" in names
+    assert "protoc_gen_platform/sdk/pdoc_templates/index.html.jinja2" in names
     assert not any(name.startswith("tests/") for name in names)
 
 

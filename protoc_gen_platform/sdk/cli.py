@@ -1,4 +1,5 @@
-"""The ``platform-sdk`` command: ``build`` an SDK package, or ``--check`` one."""
+"""The ``platform-sdk`` command: ``build`` an SDK package (or ``--check`` one),
+and build its API reference (``docs``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2
 
+from .apidocs import write_site
 from .compile import BuildError, compile_protos, find_protos
 from .layout import lay_out
 
@@ -62,7 +64,45 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write nothing; exit 1 and list the files if the output folder is stale",
     )
+    docs = commands.add_parser(
+        "docs",
+        help="build the SDK's API reference as static HTML (pdoc)",
+        description="Build a static HTML reference of a built SDK package with pdoc.",
+    )
+    docs.add_argument(
+        "--out",
+        type=Path,
+        default=Path("gen/python"),
+        help="the folder platform-sdk build wrote (default: gen/python)",
+    )
+    docs.add_argument(
+        "--package",
+        default="platform_proto",
+        help="the SDK's package name (default: platform_proto)",
+    )
+    docs.add_argument(
+        "--site",
+        type=Path,
+        default=Path("gen/docs"),
+        help="where the HTML goes (default: gen/docs)",
+    )
     return parser
+
+
+def _docs(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    site: Path = args.site
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
+    try:
+        modules = write_site(args.out, args.package, staging)
+        _swap_in(staging, site)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    seconds = time.perf_counter() - started
+    _say(f"{modules} modules documented in {seconds:.1f} s -> {site / 'index.html'}")
+    return 0
 
 
 def _say(message: str) -> None:
@@ -188,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``platform-sdk`` console script."""
     args = _parser().parse_args(argv)
     try:
-        return _build(args)
+        return _docs(args) if args.command == "docs" else _build(args)
     except BuildError as exc:
         print(f"platform-sdk: error: {exc}", file=sys.stderr)
         return 1

@@ -61,6 +61,7 @@ def compile_protos(
         f"--mypy_out=quiet:{out}",
         f"--platform_out=package_markers=false:{out}",
         "--include_imports",
+        "--include_source_info",  # the comments, for the SDK's README
         f"--descriptor_set_out={descriptors}",
         *files,
     ]
