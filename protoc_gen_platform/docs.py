@@ -10,23 +10,22 @@ line, so none can open a table, a heading or a code block.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import keyword
 import re
 from collections import Counter
 from pathlib import PurePosixPath
 from typing import Iterable, Sequence
 
-import black
-import jinja2
 from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
 
 from . import naming
+from .formatting import format_with_black
 from .model import Method, Model, Service, StreamingKind, build_model
 from .options import Options
-from .paths import module_name, templates_dir
+from .paths import module_name
 from .patterns import pagination, result_oneof
+from .render import render_quickstart, render_sdk_readme
 from .servicemap import ServiceMap, service_map
 
 __all__ = [
@@ -107,9 +106,6 @@ class ReadmeView:
     services: int
     rpcs: int
 
-
-README_TEMPLATE = "sdk_readme.md.j2"
-QUICKSTART_TEMPLATE = "sdk_quickstart.py.j2"
 
 _INLINE = re.compile(r"[\\`*\[\]|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _BLOCK_START = re.compile(r"^(#|>|-|\+|=|~)")
@@ -322,32 +318,12 @@ def readme_view(
     )
 
 
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    """Jinja over templates/, set up as the plugin's own (:mod:`render`) is.
-
-    The README is made once per SDK build, off the plugin's path, so it reads
-    the template sources rather than the compiled templates.
-    """
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
-
-
 def render_readme(view: ReadmeView) -> str:
     """The README's Markdown; the quickstart's code is black's own output."""
     quickstart = ""
     if view.quickstart is not None:
-        code = _environment().get_template(QUICKSTART_TEMPLATE)
-        source = code.render(quickstart=view.quickstart)
-        quickstart = black.format_str(source, mode=black.Mode())
-    template = _environment().get_template(README_TEMPLATE)
-    return template.render(readme=view, quickstart_code=quickstart)
+        quickstart = format_with_black(render_quickstart(view.quickstart))
+    return render_sdk_readme(view, quickstart)
 
 
 def sdk_readme(

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 from .errors import GenerationError
 
-__all__ = ["LINE_LENGTH", "format_python", "layout_call"]
+__all__ = ["LINE_LENGTH", "format_python", "format_with_black", "layout_call"]
 
 LINE_LENGTH = 88
 _QUOTES = '"""'
@@ -63,6 +63,12 @@ def format_python(source: str, path: str) -> str:
             f"{path}: generated code is not valid Python ({exc}); "
             "this is a bug in protoc-gen-platform"
         ) from None
+
+
+def format_with_black(source: str) -> str:
+    """``source`` formatted by black itself, whole (for code off the plugin's
+    path, such as an SDK README's quickstart)."""
+    return _black(source)
 
 
 class _InvalidInput(Exception):

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -26,10 +27,15 @@ from .paths import templates_dir
 from .testkit import TestingView
 from .views import ModuleView
 
+if TYPE_CHECKING:
+    from .docs import QuickstartView, ReadmeView
+
 __all__ = [
     "COMPILED",
     "compile_templates",
     "render_module",
+    "render_quickstart",
+    "render_sdk_readme",
     "render_testing",
     "templates_dir",
 ]
@@ -124,6 +130,18 @@ def render_testing(module: TestingView, bytecode_dir: str | None = None) -> str:
     """The Python source of one generated ``<stem>_testing.py`` module."""
     template = _environment(bytecode_dir).get_template("testing.py.j2")
     return template.render(module=module)
+
+
+def render_quickstart(quickstart: QuickstartView) -> str:
+    """The Python code of an SDK README's quickstart, before black."""
+    template = _environment().get_template("sdk_quickstart.py.j2")
+    return template.render(quickstart=quickstart)
+
+
+def render_sdk_readme(readme: ReadmeView, quickstart_code: str) -> str:
+    """The Markdown of an SDK's README (``platform-sdk build``)."""
+    template = _environment().get_template("sdk_readme.md.j2")
+    return template.render(readme=readme, quickstart_code=quickstart_code)
 
 
 if __name__ == "__main__":
