@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -101,9 +102,7 @@ def test_pick_first_on_request_sends_every_call_to_one_replica(
     with client_class.connect(three, insecure=True, load_balancing="pick_first") as c:
         counts = m.served_by(c, CALLS)
     assert len(counts) == 1 and sum(counts.values()) == CALLS, counts
-    config = json.loads(
-        m.rt.service_config(client_class, load_balancing="pick_first")
-    )
+    config = json.loads(m.rt.service_config(client_class, load_balancing="pick_first"))
     assert config["loadBalancingConfig"] == [{"pick_first": {}}]
 
 
@@ -207,7 +206,9 @@ def test_failover_when_a_replica_is_killed(
         for method in ("echo", "append"):
             for _ in range(6):
                 call = pool.submit(
-                    timed, getattr(client, method), m.echo_pb2.EchoRequest(text="hold:r1")
+                    timed,
+                    getattr(client, method),
+                    m.echo_pb2.EchoRequest(text="hold:r1"),
                 )
                 wait_until(lambda: call.done() or _held(subprocesses, "r1", method))
                 if call.done():
@@ -309,7 +310,9 @@ def test_a_replica_that_joins_later_gets_calls(m: ModuleType) -> None:
             m.echo_platform.EchoServiceClient.connect(target, insecure=True)
         )
         assert set(m.served_by(client, 30)) == {"r1", "r2", "r3"}
-        stack.enter_context(m.replica("r4", **{**age, "address": f"127.0.0.1:{ports[0]}"}))
+        stack.enter_context(
+            m.replica("r4", **{**age, "address": f"127.0.0.1:{ports[0]}"})
+        )
         counts: Counter[str] = Counter()
         deadline = time.monotonic() + 20
         while counts["r4"] < 10:
@@ -397,3 +400,63 @@ def test_an_idle_client_keeps_its_connection() -> None:
     assert ours["port"] not in report["too_many_pings"], report
     assert ours["idle_seconds"] >= 3 * report["keepalive"]
     assert plain["lost"] and plain["port"] in report["too_many_pings"], report
+
+
+def test_a_stream_outliving_the_connection_age_ends_unavailable(
+    m: ModuleType,
+) -> None:
+    """max_connection_age_grace bounds a stream: then it ends UNAVAILABLE."""
+    import echo_impl
+
+    platform = m.echo_platform
+    with m.rt.Server(
+        [echo_impl.SyncEcho()],
+        address="127.0.0.1:0",
+        max_connection_age=0.5,
+        max_connection_age_grace=0.5,
+    ) as server:
+        with platform.EchoServiceClient.connect(
+            f"127.0.0.1:{server.port}", insecure=True, timeout=20
+        ) as client:
+            started = time.monotonic()
+            stream = client.expand(m.echo_pb2.EchoRequest(count=-1))
+            with pytest.raises(m.rt.UnavailableError):
+                for _ in stream:
+                    pass
+            assert time.monotonic() - started < 5
+
+
+# --- the README --------------------------------------------------------------
+
+
+def _readme_block(name: str) -> str:
+    readme = (REPO / "README.md").read_text()
+    found = re.search(
+        rf"<!-- replicas: {name} -->\n(```\w*\n.*?```|.*?\n\n)", readme, re.DOTALL
+    )
+    assert found, f"README.md has no '<!-- replicas: {name} -->' block"
+    return found.group(1)
+
+
+def test_the_readme_shows_the_configuration_tested(m: ModuleType) -> None:
+    """The README's table of options is what connect() and Server set (the
+    defaults the tests above run with), and its Kubernetes example and code
+    agree on the port."""
+    from platform_runtime._client.channels import keepalive_options
+    from platform_runtime._server.serving import server_options
+
+    rows = re.findall(
+        r"^\| (.+?) \| `(.+?)` \| (\d+) \|$", _readme_block("options"), re.M
+    )
+    client = [(key, int(value)) for who, key, value in rows if "connect()" in who]
+    server = [(key, int(value)) for who, key, value in rows if "serve()" in who]
+    assert client == keepalive_options(m.rt.CLIENT_KEEPALIVE)
+    assert sorted(server) == sorted(
+        o for o in server_options() if o[0] != "grpc.so_reuseport"
+    )
+    kubernetes, python = _readme_block("kubernetes"), _readme_block("python")
+    assert "clusterIP: None" in kubernetes  # headless
+    assert kubernetes.count("port: 50051") == 3  # the service and both probes
+    assert 'address="[::]:50051"' in python
+    assert 'connect("dns:///etl.platform.svc.cluster.local:50051")' in python
+    assert "{name: etl, namespace: platform}" in kubernetes
