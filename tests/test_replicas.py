@@ -9,6 +9,7 @@ says otherwise), on 127.0.0.1 with a port the system picks.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -251,7 +252,9 @@ def test_failover_when_a_replica_is_killed(
 
     # No idempotent call failed; r1 served until it died.
     outcomes = [outcome for _, _, outcome in results]
-    assert all(isinstance(o, str) for o in outcomes), outcomes
+    assert all(isinstance(o, str) for o in outcomes), [
+        (repr(o), o.debug_error_string) for o in outcomes if not isinstance(o, str)
+    ]
     assert {"r1", "r2", "r3"} <= set(outcomes)
     # The Echo held on r1 was retried onto another replica.
     assert echo_held[2] in {"r2", "r3"}, echo_held
@@ -266,6 +269,43 @@ def test_failover_when_a_replica_is_killed(
     # Nothing hung past its deadline.
     for started, ended, _ in results + appended + [echo_held, append_held]:
         assert ended - started < timeout
+
+
+def test_a_callers_request_id_comes_back_with_the_response(m: ModuleType) -> None:
+    """The request ID a caller sent is echoed in the trailers of a unary
+    response, which travel with it: headers sent apart would commit the call
+    before it ends, and a replica dying in between would fail a call that
+    grpc could retry elsewhere. A minted ID still comes in the headers."""
+    import echo_impl
+
+    def outcome(target: str, metadata: Any) -> tuple[dict[str, Any], ...]:
+        with grpc.insecure_channel(target) as channel:
+            echo = channel.unary_unary(
+                "/demo.echo.v1.EchoService/Echo",
+                request_serializer=m.echo_pb2.EchoRequest.SerializeToString,
+                response_deserializer=m.echo_pb2.EchoResponse.FromString,
+            )
+            _, call = echo.with_call(m.echo_pb2.EchoRequest(), metadata=metadata)
+            return dict(call.initial_metadata()), dict(call.trailing_metadata())
+
+    given = (("x-request-id", "req-1"),)
+    with m.replica("r1") as port:
+        headers, trailers = outcome(f"127.0.0.1:{port}", given)
+        assert trailers["x-request-id"] == "req-1" and "x-request-id" not in headers
+        headers, trailers = outcome(f"127.0.0.1:{port}", ())
+        assert "x-request-id" in headers and "x-request-id" not in trailers
+
+    async def served_async() -> tuple[dict[str, Any], ...]:
+        async with m.rt.AsyncServer(
+            [echo_impl.AsyncEcho()], address="127.0.0.1:0"
+        ) as server:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(
+                None, outcome, f"127.0.0.1:{server.port}", given
+            )
+
+    headers, trailers = run(served_async())  # type: ignore[misc]
+    assert trailers["x-request-id"] == "req-1" and "x-request-id" not in headers
 
 
 def timed(method: Any, request: Any) -> tuple[float, float, Any]:

@@ -61,13 +61,20 @@ class Served:
         "attempt",
         "principal",
         "headers_sent",
+        "id_from_caller",
     )
 
     def __init__(
-        self, context: Any, request_id: str, deadline: float | None, attempt: int = 1
+        self,
+        context: Any,
+        request_id: str,
+        deadline: float | None,
+        attempt: int = 1,
+        id_from_caller: bool = False,
     ) -> None:
         self.context = context
         self.request_id = request_id
+        self.id_from_caller = id_from_caller  # else minted here
         self.deadline = deadline  # time.monotonic() at which the call expires
         self.attempt = attempt
         self.principal: object = None
@@ -119,6 +126,7 @@ def begin_served(context: Any) -> tuple[Served, contextvars.Token[Any] | None]:
         request_id or new_request_id(),
         None if remaining is None else time.monotonic() + remaining,
         previous + 1,
+        request_id is not None,
     )
     _tag_span(served.request_id)
     return served, _SERVED.set(served)
