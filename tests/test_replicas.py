@@ -131,6 +131,19 @@ def test_an_unknown_policy_is_refused_before_connecting(m: ModuleType) -> None:
         m.rt.Server([m.Replica("r")], max_connection_age=-1)
 
 
+def test_the_callers_options_replace_ours_key_by_key(m: ModuleType) -> None:
+    from platform_runtime._client.channels import _options
+    from platform_runtime._server.serving import server_options
+
+    client = _options("{}", [("grpc.keepalive_time_ms", 60_000)])
+    assert [v for k, v in client if k == "grpc.keepalive_time_ms"] == [60_000]
+    assert ("grpc.keepalive_permit_without_calls", 1) in client
+    assert not [k for k, _ in _options("{}", [], None) if "keepalive" in k]
+    server = server_options(options=[("grpc.max_connection_age_ms", 5)])
+    assert [v for k, v in server if k == "grpc.max_connection_age_ms"] == [5]
+    assert not [k for k, _ in server_options(max_connection_age=None) if "age_ms" in k]
+
+
 # --- failover ----------------------------------------------------------------
 
 
