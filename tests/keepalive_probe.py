@@ -74,9 +74,15 @@ def _probe_main() -> None:
     sys.path.insert(0, str(TESTS))
     from support import protoc, proto_files
 
-    out = Path(tempfile.mkdtemp(prefix="keepalive-probe-"))
-    protoc(out, proto_files(TESTS / "protos"), include=TESTS / "protos")
-    sys.path.insert(0, str(out))
+    with tempfile.TemporaryDirectory(prefix="keepalive-probe-") as out:
+        protoc(Path(out), proto_files(TESTS / "protos"), include=TESTS / "protos")
+        sys.path.insert(0, out)
+        _idle_clients()
+
+
+def _idle_clients() -> None:
+    """Serve twice, connect a client to each, leave both idle, call again,
+    and print the report (the module's docstring says what is in it)."""
     import grpc
 
     import platform_runtime as rt

@@ -82,8 +82,8 @@ class Served:
 
     @property
     def header(self) -> tuple[tuple[str, str], ...]:
-        """The response headers that echo the request ID (and the attempt, on
-        a retry)."""
+        """The response metadata that echoes the request ID (and the attempt,
+        on a retry): headers, or trailers (see the glue's echo)."""
         echo: tuple[tuple[str, str], ...] = ((REQUEST_ID_HEADER, self.request_id),)
         if self.attempt > 1:
             echo += ((ATTEMPT_HEADER, str(self.attempt)),)
@@ -174,7 +174,8 @@ def current_request_id() -> str | None:
     """The request ID of the call being served, or None outside one.
 
     It is the caller's ``x-request-id``, or one minted for the call; the
-    response headers echo it, errors carry it, and the calls that generated
+    response echoes it (in its headers, or with a unary response to a caller
+    that sent it, in its trailers), errors carry it, and the calls that generated
     clients make while serving it send it on.
     """
     served = _SERVED.get()
