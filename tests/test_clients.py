@@ -238,8 +238,10 @@ def test_service_config_retries_only_safe_methods(echo: ModuleType) -> None:
     policy = method_config["retryPolicy"]
     assert policy["retryableStatusCodes"] == ["UNAVAILABLE"]
     assert policy["backoffMultiplier"] > 1
+    assert config["loadBalancingConfig"] == [{"round_robin": {}}]
     assert json.loads(platform.LegacyEchoServiceClient.SERVICE_CONFIG) == {
-        "methodConfig": []
+        "loadBalancingConfig": [{"round_robin": {}}],
+        "methodConfig": [],
     }
 
 

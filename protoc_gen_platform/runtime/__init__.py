@@ -16,8 +16,10 @@ from ._client.async_client import AnyIterable, AsyncClient
 from ._client.base import DEFAULT_TIMEOUT, AsyncTokenSource, TokenSource
 from ._client.calls import Call, PendingCall, start, with_call
 from ._client.channels import (
+    CLIENT_KEEPALIVE,
     ChannelOptions,
     ClientInterceptor,
+    LoadBalancing,
     open_async_channel,
     open_channel,
     service_config,
@@ -107,6 +109,7 @@ __all__ = [
     "AsyncTokenSource",
     "AsyncValidator",
     "AuthInterceptor",
+    "CLIENT_KEEPALIVE",
     "CachingValidator",
     "Call",
     "CancelledError",
@@ -123,6 +126,7 @@ __all__ = [
     "Health",
     "InternalError",
     "InvalidArgumentError",
+    "LoadBalancing",
     "Metadata",
     "NotFoundError",
     "OutOfRangeError",

@@ -12,7 +12,11 @@ from .._shared.rpc import Metadata, RequestT, ResponseT, Rpc, Timeout
 from .._shared.errors import UnauthenticatedError
 from .._shared.status import from_rpc_error
 from .channels import (
+    CLIENT_KEEPALIVE,
     ChannelOptions,
+    LoadBalancing,
+    check_load_balancing,
+    keepalive_options,
     channel_credentials,
     check_plaintext_token,
     open_async_channel,
@@ -72,18 +76,23 @@ class AsyncClient(BaseClient):
         options: ChannelOptions = (),
         compression: grpc.Compression | None = None,
         allow_plaintext_token: bool = False,
+        load_balancing: LoadBalancing = "round_robin",
+        keepalive: float | None = CLIENT_KEEPALIVE,
     ) -> ClientT:
         """A client that owns a new asyncio channel to ``target``.
 
         As :meth:`Client.connect`: TLS with the system roots unless
         ``credentials`` or ``insecure=True``; the service config with its retry
         policy is installed; ``interceptors`` (grpc.aio's), ``options``,
-        ``compression`` and ``allow_plaintext_token`` as there; :meth:`close`
+        ``compression``, ``allow_plaintext_token``, ``load_balancing`` and
+        ``keepalive`` as there; :meth:`close`
         closes the channel. The channel is opened at the first call, in the
         event loop that makes it.
         """
         channel_credentials(credentials, insecure)
         check_plaintext_token(target, insecure, token, allow_plaintext_token)
+        check_load_balancing(load_balancing)
+        keepalive_options(keepalive)
         client = cls(None, timeout=timeout, metadata=metadata, token=token)
         assert isinstance(client, AsyncClient)
         client._opener = functools.partial(
@@ -95,6 +104,8 @@ class AsyncClient(BaseClient):
             interceptors=interceptors,
             options=options,
             compression=compression,
+            load_balancing=load_balancing,
+            keepalive=keepalive,
         )
         client._owns_channel = True
         return client

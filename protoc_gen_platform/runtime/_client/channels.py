@@ -6,12 +6,18 @@ retry policy applies; every client of those services can then share it:
 ``EtlServiceClient(channel)``. ``open_async_channel`` is the asyncio twin.
 Both take interceptors (grpc's client interceptor API), channel options and
 compression, as ``connect()`` does.
+
+Every channel balances calls with grpc's ``round_robin`` over the addresses
+its target resolves to, unless ``load_balancing="pick_first"`` asks for one
+address at a time, and sends keepalive pings every :data:`CLIENT_KEEPALIVE`
+seconds, idle or not, so that an L4 load balancer or a NAT does not drop an
+idle connection (``keepalive=None`` turns them off).
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterable, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Sequence, Union, get_args
 
 import grpc
 
@@ -19,8 +25,10 @@ if TYPE_CHECKING:
     from .base import BaseClient
 
 __all__ = [
+    "CLIENT_KEEPALIVE",
     "ChannelOptions",
     "ClientInterceptor",
+    "LoadBalancing",
     "channel_credentials",
     "check_plaintext_token",
     "merge_service_configs",
@@ -41,29 +49,91 @@ ClientInterceptor = Union[
 """A synchronous grpc client interceptor, of any of the four kinds."""
 
 
-def service_config(*clients: type[BaseClient]) -> str:
+LoadBalancing = Literal["round_robin", "pick_first"]
+"""grpc's load-balancing policies a channel may ask for: ``round_robin`` (each
+call to the next address the target resolves to) or ``pick_first`` (every
+call to one address, the next one only when it fails)."""
+
+CLIENT_KEEPALIVE = 20.0
+"""Seconds between the keepalive pings of a channel, idle or not: shorter than
+the idle timeouts of L4 load balancers and NATs (minutes), and accepted by
+the serving runtime (``Server`` takes a ping every 10 s)."""
+
+
+def service_config(
+    *clients: type[BaseClient], load_balancing: LoadBalancing | None = None
+) -> str:
     """One gRPC service config (JSON) holding the method configs, retry
-    policies included, of the given client classes' services."""
-    return merge_service_configs(client.SERVICE_CONFIG for client in clients)
+    policies included, of the given client classes' services, and one
+    load-balancing policy: ``load_balancing``, else theirs (``round_robin``)."""
+    return merge_service_configs(
+        (client.SERVICE_CONFIG for client in clients), load_balancing
+    )
 
 
-def merge_service_configs(configs: Iterable[str]) -> str:
+def merge_service_configs(
+    configs: Iterable[str], load_balancing: LoadBalancing | None = None
+) -> str:
     """One gRPC service config (JSON) holding the method configs of all
-    ``configs``."""
+    ``configs`` and one load-balancing policy: ``load_balancing`` if given,
+    else the first that ``configs`` name (generated ones all name
+    ``round_robin``)."""
     methods: list[Any] = []
+    balancing: Any = None
     for config in configs:
-        methods.extend(json.loads(config)["methodConfig"])
-    return json.dumps({"methodConfig": methods}, sort_keys=True)
+        parsed = json.loads(config)
+        methods.extend(parsed.get("methodConfig", ()))
+        balancing = balancing or parsed.get("loadBalancingConfig")
+    if load_balancing is not None:
+        balancing = [{check_load_balancing(load_balancing): {}}]
+    merged: dict[str, Any] = {"methodConfig": methods}
+    if balancing:
+        merged["loadBalancingConfig"] = balancing
+    return json.dumps(merged, sort_keys=True)
 
 
-def _options(config: str, options: ChannelOptions) -> list[tuple[str, str | int]]:
-    """The retry policy, unless the caller's options set those keys: grpc
-    reads the first of duplicated keys, so the caller's replace ours."""
+def check_load_balancing(policy: object) -> str:
+    """``policy`` if it is one of :data:`LoadBalancing`; else ValueError."""
+    known = get_args(LoadBalancing)
+    if policy not in known:
+        raise ValueError(
+            f"load_balancing={policy!r}: expected one of {', '.join(known)} (for "
+            "another policy, pass your own grpc.service_config in options=)"
+        )
+    return str(policy)
+
+
+def keepalive_options(keepalive: float | None) -> list[tuple[str, int]]:
+    """The channel options of client keepalive every ``keepalive`` seconds
+    (none for None): pings go on while the channel is idle, as many as it
+    takes (grpc stops after two without data unless told otherwise)."""
+    if keepalive is None:
+        return []
+    if isinstance(keepalive, bool) or not isinstance(keepalive, (int, float)):
+        raise TypeError(f"keepalive={keepalive!r}: expected seconds or None")
+    if not keepalive > 0:
+        raise ValueError(
+            f"keepalive={keepalive!r}: expected a positive number of seconds"
+        )
+    return [
+        ("grpc.keepalive_time_ms", int(keepalive * 1000)),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.max_pings_without_data", 0),
+    ]
+
+
+def _options(
+    config: str, options: ChannelOptions, keepalive: float | None = CLIENT_KEEPALIVE
+) -> list[tuple[str, str | int]]:
+    """The service config (retries, load balancing) and keepalive, each unless
+    the caller's options set its key: grpc reads the first of duplicated keys,
+    so the caller's replace ours."""
     given = [(key, value) for key, value in options]
     keys = {key for key, _ in given}
     defaults: list[tuple[str, str | int]] = [
         ("grpc.service_config", config),
         ("grpc.enable_retries", 1),
+        *keepalive_options(keepalive),
     ]
     return [(k, v) for k, v in defaults if k not in keys] + given
 
@@ -85,12 +155,18 @@ def open_channel(
     interceptors: Iterable[ClientInterceptor] = (),
     options: ChannelOptions = (),
     compression: grpc.Compression | None = None,
+    load_balancing: LoadBalancing = "round_robin",
+    keepalive: float | None = CLIENT_KEEPALIVE,
 ) -> grpc.Channel:
     """A ``grpc.Channel`` to ``target`` with the retry policies of the
     services of ``clients`` (client classes): TLS with the system's roots
     unless ``credentials`` are given or ``insecure=True`` asks for plaintext;
-    ``interceptors`` (grpc's client interceptors) see every call."""
-    config = _options(service_config(*clients), options)
+    ``interceptors`` (grpc's client interceptors) see every call. Calls are
+    spread with ``load_balancing`` over the addresses ``target`` resolves to;
+    keepalive pings go every ``keepalive`` seconds (None: none)."""
+    config = _options(
+        service_config(*clients, load_balancing=load_balancing), options, keepalive
+    )
     creds = channel_credentials(credentials, insecure)
     if creds is None:
         channel = grpc.insecure_channel(target, options=config, compression=compression)
@@ -110,12 +186,16 @@ def open_async_channel(
     interceptors: Iterable[grpc.aio.ClientInterceptor] = (),
     options: ChannelOptions = (),
     compression: grpc.Compression | None = None,
+    load_balancing: LoadBalancing = "round_robin",
+    keepalive: float | None = CLIENT_KEEPALIVE,
 ) -> grpc.aio.Channel:
     """The asyncio twin of :func:`open_channel` (call it in the event loop
     that will use the channel); ``interceptors`` are grpc.aio's. One that
     implements several kinds sees all of them (grpc.aio alone would give it
     only the first)."""
-    config = _options(service_config(*clients), options)
+    config = _options(
+        service_config(*clients, load_balancing=load_balancing), options, keepalive
+    )
     creds = channel_credentials(credentials, insecure)
     chosen = [one for i in interceptors for one in _one_kind_each(i)] or None
     if creds is None:

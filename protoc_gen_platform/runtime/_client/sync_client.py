@@ -10,7 +10,11 @@ from .._shared.rpc import Metadata, RequestT, ResponseT, Rpc, Timeout
 from .._shared.errors import UnauthenticatedError
 from .._shared.status import from_rpc_error
 from .channels import (
+    CLIENT_KEEPALIVE,
     ChannelOptions,
+    LoadBalancing,
+    check_load_balancing,
+    keepalive_options,
     ClientInterceptor,
     channel_credentials,
     check_plaintext_token,
@@ -68,6 +72,8 @@ class Client(BaseClient):
         options: ChannelOptions = (),
         compression: grpc.Compression | None = None,
         allow_plaintext_token: bool = False,
+        load_balancing: LoadBalancing = "round_robin",
+        keepalive: float | None = CLIENT_KEEPALIVE,
     ) -> ClientT:
         """A client that owns a new channel to ``target``.
 
@@ -82,9 +88,21 @@ class Client(BaseClient):
         channel's default. A bearer token is not sent in plaintext to another
         host than this one unless ``allow_plaintext_token=True`` (a trusted
         network, such as a service mesh): without it that is a ValueError.
+
+        Calls are spread over the addresses ``target`` resolves to (a
+        ``dns:///`` name with several, ``ipv4:a:p,b:p``...) by grpc's
+        ``round_robin``, unless ``load_balancing="pick_first"``; a
+        ``grpc.service_config`` in ``options`` replaces the whole service
+        config, policy included. Keepalive pings go every ``keepalive``
+        seconds (:data:`CLIENT_KEEPALIVE`), also while the channel is idle;
+        None turns them off. ``xds:///name`` targets work where grpc's xDS
+        is configured (``GRPC_XDS_BOOTSTRAP``): the xDS control plane then
+        chooses the policy.
         """
         channel_credentials(credentials, insecure)
         check_plaintext_token(target, insecure, token, allow_plaintext_token)
+        check_load_balancing(load_balancing)
+        keepalive_options(keepalive)
         client = cls(None, timeout=timeout, metadata=metadata, token=token)
         client._channel = open_channel(
             target,
@@ -94,6 +112,8 @@ class Client(BaseClient):
             interceptors=interceptors,
             options=options,
             compression=compression,
+            load_balancing=load_balancing,
+            keepalive=keepalive,
         )
         client._owns_channel = True
         return client

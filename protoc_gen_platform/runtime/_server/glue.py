@@ -196,6 +196,27 @@ def _send_headers(context: Any, served: Served) -> Any:
     return context.send_initial_metadata(served.header)
 
 
+def _echo_with_response(context: Any, served: Served) -> Any:
+    """Echo the request ID with a unary response: in the trailers, which go
+    out with the response in one batch, when the caller sent the ID; else (a
+    minted ID) in the headers. Headers sent apart commit the call before it
+    ends, so a replica that died in between would fail a call that grpc's
+    retry policy could have moved to another replica."""
+    if served.headers_sent or not served.id_from_caller:
+        return _send_headers(context, served)
+    own = getattr(context, "trailing_metadata", None)
+    kept = tuple(own() or ()) if own is not None else ()
+    context.set_trailing_metadata(kept + served.header)
+    served.headers_sent = True  # echoed: no more headers from the runtime
+    return None
+
+
+async def _echo_with_response_async(context: Any, served: Served) -> None:
+    sending = _echo_with_response(context, served)
+    if sending is not None:
+        await sending
+
+
 def _sync_handler(
     rpc: Rpc[Any, Any], behaviour: Callable[..., Any]
 ) -> Callable[..., Any]:
@@ -205,7 +226,7 @@ def _sync_handler(
             raise exc
         if isinstance(outcome, grpc.Status):
             abort_sync_with(context, outcome, unsent_header(served))
-        _send_headers(context, served)
+        _echo_with_response(context, served)
         return outcome
 
     if rpc.kind.endswith("_stream"):
@@ -232,7 +253,7 @@ def _sync_handler(
             response = _wrap_result(
                 rpc, behaviour(request, _ServicerContext(context, served))
             )
-            _send_headers(context, served)
+            _echo_with_response(context, served)
             return response
         except Exception as exc:
             return fail(context, served, exc)
@@ -253,7 +274,7 @@ def _async_handler(
             raise exc
         if isinstance(outcome, grpc.Status):
             await abort_async_with(context, outcome, unsent_header(served))
-        await _send_headers_async(context, served)
+        await _echo_with_response_async(context, served)
         return outcome
 
     if rpc.kind.endswith("_stream"):
@@ -283,7 +304,7 @@ def _async_handler(
             response = _wrap_result(
                 rpc, await behaviour(request, _ServicerContext(context, served))
             )
-            await _send_headers_async(context, served)
+            await _echo_with_response_async(context, served)
             return response
         except Exception as exc:
             return await fail(context, served, exc)

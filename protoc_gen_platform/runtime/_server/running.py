@@ -38,6 +38,8 @@ if TYPE_CHECKING:
         keepalive: float | None
         compression: grpc.Compression | None
         options: Sequence[tuple[str, Any]]
+        max_connection_age: float | None
+        max_connection_age_grace: float | None
 
     class ServeSettings(_Settings, total=False):
         auth: Validator | None

@@ -5,6 +5,13 @@
 and reflection, listen (one clear OSError when they cannot), and stop
 gracefully: health turns NOT_SERVING, new calls are refused, and calls in
 flight get a grace period. :func:`serve` runs one until a signal.
+
+Both are made to run as one of several replicas: a connection lives at most
+``max_connection_age`` seconds (then grpc's GOAWAY makes the client reconnect,
+so a replica that joined later gets its share), and keepalive pings from
+clients are accepted every :data:`MIN_PING_INTERVAL` seconds, idle or not, so
+the clients' keepalive (``CLIENT_KEEPALIVE``) never earns a GOAWAY
+``too_many_pings``.
 """
 
 from __future__ import annotations
@@ -29,10 +36,30 @@ from .standard import (
     add_reflection,
 )
 
-__all__ = ["AsyncServer", "Server", "ServerOptions"]
+__all__ = [
+    "MAX_CONNECTION_AGE",
+    "MAX_CONNECTION_AGE_GRACE",
+    "MIN_PING_INTERVAL",
+    "AsyncServer",
+    "Server",
+    "ServerOptions",
+    "server_options",
+]
 
 ServerOptions = Sequence[tuple[str, Union[str, int]]]
 """grpc server options, as ``(key, value)`` pairs."""
+
+MAX_CONNECTION_AGE = 300.0
+"""Seconds a client connection lives by default before the server asks the
+client to reconnect (grpc adds up to 10% jitter)."""
+
+MAX_CONNECTION_AGE_GRACE = 30.0
+"""Seconds the calls in flight on a connection that reached its age get to
+finish (a stream still open then ends with UNAVAILABLE)."""
+
+MIN_PING_INTERVAL = 10.0
+"""The shortest interval, in seconds, between client keepalive pings that the
+server accepts, also on a connection without calls."""
 
 
 class _Settings:
@@ -51,6 +78,8 @@ class _Settings:
         keepalive: float | None,
         compression: grpc.Compression | None,
         options: ServerOptions,
+        max_connection_age: float | None,
+        max_connection_age_grace: float | None,
     ) -> None:
         if not servicers:
             raise ValueError("nothing to serve: pass at least one servicer")
@@ -62,7 +91,13 @@ class _Settings:
         self.reflection = reflection
         self.exempt = tuple(exempt)
         self.compression = compression
-        self.options = _channel_options(max_message_bytes, keepalive, options)
+        self.options = server_options(
+            max_message_bytes=max_message_bytes,
+            keepalive=keepalive,
+            max_connection_age=max_connection_age,
+            max_connection_age_grace=max_connection_age_grace,
+            options=options,
+        )
         self.port: int | None = None
 
     def register(self, server: grpc.Server | grpc.aio.Server) -> None:
@@ -75,7 +110,8 @@ class _Settings:
 
     def bind(self, server: grpc.Server | grpc.aio.Server) -> int:
         """Listen on the address; OSError (one line) when that fails."""
-        _check_free(self.address)
+        if ("grpc.so_reuseport", 1) not in self.options:  # shared on purpose
+            _check_free(self.address)
         try:
             if self.credentials is None:
                 port = server.add_insecure_port(self.address)
@@ -94,12 +130,39 @@ class _Settings:
         )
 
 
-def _channel_options(
-    max_message_bytes: int | None,
-    keepalive: float | None,
-    options: ServerOptions,
+def server_options(
+    *,
+    max_message_bytes: int | None = None,
+    keepalive: float | None = None,
+    max_connection_age: float | None = MAX_CONNECTION_AGE,
+    max_connection_age_grace: float | None = MAX_CONNECTION_AGE_GRACE,
+    options: ServerOptions = (),
 ) -> list[tuple[str, Any]]:
-    chosen: list[tuple[str, Any]] = [("grpc.so_reuseport", 0)]
+    """The grpc server options :class:`Server` and :class:`AsyncServer` run
+    with: theirs, then the caller's ``options``, which replace any of ours with
+    the same key (grpc reads the first of duplicated keys)."""
+    chosen: list[tuple[str, Any]] = [
+        ("grpc.so_reuseport", 0),
+        (
+            "grpc.http2.min_ping_interval_without_data_ms",
+            _ms("MIN_PING_INTERVAL", MIN_PING_INTERVAL),
+        ),
+        ("grpc.keepalive_permit_without_calls", 1),
+    ]
+    if max_connection_age is not None:
+        chosen.append(
+            (
+                "grpc.max_connection_age_ms",
+                _ms("max_connection_age", max_connection_age),
+            )
+        )
+    if max_connection_age_grace is not None:
+        chosen.append(
+            (
+                "grpc.max_connection_age_grace_ms",
+                _ms("max_connection_age_grace", max_connection_age_grace),
+            )
+        )
     if max_message_bytes is not None:
         chosen += [
             ("grpc.max_receive_message_length", max_message_bytes),
@@ -107,10 +170,21 @@ def _channel_options(
         ]
     if keepalive is not None:
         chosen += [
-            ("grpc.keepalive_time_ms", int(keepalive * 1000)),
+            ("grpc.keepalive_time_ms", _ms("keepalive", keepalive)),
             ("grpc.keepalive_timeout_ms", 20_000),
         ]
-    return chosen + list(options)
+    given = [(key, value) for key, value in options]
+    keys = {key for key, _ in given}
+    return [(k, v) for k, v in chosen if k not in keys] + given
+
+
+def _ms(name: str, seconds: float) -> int:
+    """Seconds as grpc's whole milliseconds; ValueError unless positive."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{name}={seconds!r}: expected seconds or None")
+    if not seconds > 0:
+        raise ValueError(f"{name}={seconds!r}: expected a positive number of seconds")
+    return max(1, int(seconds * 1000))
 
 
 def _check_free(address: str) -> None:
@@ -148,7 +222,15 @@ class Server:
         max_message_bytes: The largest message received or sent.
         keepalive: Seconds between keepalive pings to idle clients.
         compression: The default compression of responses.
-        options: More grpc server options, as ``(key, value)`` pairs.
+        options: More grpc server options, as ``(key, value)`` pairs; one
+            with the key of an option set here replaces it.
+        max_connection_age: Seconds a client connection lives before the
+            client is asked to reconnect (and so to rebalance); None: for ever.
+        max_connection_age_grace: Seconds calls in flight on such a
+            connection get to finish; None: as long as they take.
+
+    Client keepalive pings are accepted every :data:`MIN_PING_INTERVAL`
+    seconds, also on a connection without calls.
     """
 
     def __init__(
@@ -166,6 +248,8 @@ class Server:
         keepalive: float | None = None,
         compression: grpc.Compression | None = None,
         options: ServerOptions = (),
+        max_connection_age: float | None = MAX_CONNECTION_AGE,
+        max_connection_age_grace: float | None = MAX_CONNECTION_AGE_GRACE,
     ) -> None:
         for servicer in servicers:
             if not isinstance(servicer, Servicer):
@@ -184,6 +268,8 @@ class Server:
             keepalive=keepalive,
             compression=compression,
             options=options,
+            max_connection_age=max_connection_age,
+            max_connection_age_grace=max_connection_age_grace,
         )
         interceptors: list[grpc.ServerInterceptor] = (
             [] if auth is None else [AuthInterceptor(auth, exempt=exempt)]
@@ -250,6 +336,8 @@ class AsyncServer:
         keepalive: float | None = None,
         compression: grpc.Compression | None = None,
         options: ServerOptions = (),
+        max_connection_age: float | None = MAX_CONNECTION_AGE,
+        max_connection_age_grace: float | None = MAX_CONNECTION_AGE_GRACE,
     ) -> None:
         self._settings = _Settings(
             servicers,
@@ -262,6 +350,8 @@ class AsyncServer:
             keepalive=keepalive,
             compression=compression,
             options=options,
+            max_connection_age=max_connection_age,
+            max_connection_age_grace=max_connection_age_grace,
         )
         self._auth = auth
         self._max_workers = max_workers

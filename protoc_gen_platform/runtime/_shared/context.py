@@ -61,13 +61,20 @@ class Served:
         "attempt",
         "principal",
         "headers_sent",
+        "id_from_caller",
     )
 
     def __init__(
-        self, context: Any, request_id: str, deadline: float | None, attempt: int = 1
+        self,
+        context: Any,
+        request_id: str,
+        deadline: float | None,
+        attempt: int = 1,
+        id_from_caller: bool = False,
     ) -> None:
         self.context = context
         self.request_id = request_id
+        self.id_from_caller = id_from_caller  # else minted here
         self.deadline = deadline  # time.monotonic() at which the call expires
         self.attempt = attempt
         self.principal: object = None
@@ -75,8 +82,8 @@ class Served:
 
     @property
     def header(self) -> tuple[tuple[str, str], ...]:
-        """The response headers that echo the request ID (and the attempt, on
-        a retry)."""
+        """The response metadata that echoes the request ID (and the attempt,
+        on a retry): headers, or trailers (see the glue's echo)."""
         echo: tuple[tuple[str, str], ...] = ((REQUEST_ID_HEADER, self.request_id),)
         if self.attempt > 1:
             echo += ((ATTEMPT_HEADER, str(self.attempt)),)
@@ -119,6 +126,7 @@ def begin_served(context: Any) -> tuple[Served, contextvars.Token[Any] | None]:
         request_id or new_request_id(),
         None if remaining is None else time.monotonic() + remaining,
         previous + 1,
+        request_id is not None,
     )
     _tag_span(served.request_id)
     return served, _SERVED.set(served)
@@ -166,7 +174,8 @@ def current_request_id() -> str | None:
     """The request ID of the call being served, or None outside one.
 
     It is the caller's ``x-request-id``, or one minted for the call; the
-    response headers echo it, errors carry it, and the calls that generated
+    response echoes it (in its headers, or with a unary response to a caller
+    that sent it, in its trailers), errors carry it, and the calls that generated
     clients make while serving it send it on.
     """
     served = _SERVED.get()

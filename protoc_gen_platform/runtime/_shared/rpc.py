@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT",
     "Default",
+    "LOAD_BALANCING",
     "Metadata",
     "Rpc",
     "Timeout",
@@ -162,13 +163,23 @@ RETRY_POLICY = {
 UNAVAILABLE, with exponential backoff, at most four attempts in all."""
 
 
+LOAD_BALANCING = "round_robin"
+"""The load-balancing policy of generated service configs: grpc's
+``round_robin`` spreads calls over every address a target resolves to (grpc's
+own default, ``pick_first``, sends them all to one)."""
+
+
 def retry_service_config(service: str, retryable_methods: Iterable[str]) -> str:
-    """A gRPC service config (JSON) that retries the given methods of ``service``.
+    """A gRPC service config (JSON) that retries the given methods of ``service``
+    and balances calls with :data:`LOAD_BALANCING`.
 
     Used as the ``grpc.service_config`` channel option, it makes grpc's own
-    retry machinery repeat those methods on UNAVAILABLE; other methods are not
-    retried.
+    retry machinery repeat those methods on UNAVAILABLE, on another replica
+    when there are several; other methods are not retried.
     """
     names = [{"service": service, "method": m} for m in retryable_methods]
     configs = [{"name": names, "retryPolicy": RETRY_POLICY}] if names else []
-    return json.dumps({"methodConfig": configs}, sort_keys=True)
+    balancing: list[dict[str, object]] = [{LOAD_BALANCING: {}}]
+    return json.dumps(
+        {"loadBalancingConfig": balancing, "methodConfig": configs}, sort_keys=True
+    )
