@@ -46,4 +46,7 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
 
 def verdict(ratio: float, target: float) -> str:
     """``met`` or how far the ratio is from its target."""
-    return "met" if ratio <= target else f"missed by {ratio / target - 1:.0%}"
+    if ratio <= target:
+        return "met"
+    short = ratio / target - 1
+    return f"missed by {short:.1%}" if short < 0.01 else f"missed by {short:.0%}"

@@ -14,6 +14,7 @@ Run it with ``make bench`` (or ``.venv/bin/python benchmarks/generation.py``).
 from __future__ import annotations
 
 import argparse
+import atexit
 import compileall
 import os
 import shutil
@@ -89,6 +90,7 @@ def write_tree(root: Path, services: int, per_file: int = PER_FILE) -> list[str]
 GENERATORS = {
     "ours, cold (--platform_out)": "platform",
     "Jinja floor (a plugin that only imports Jinja)": "jinja_floor",
+    "output floor (our response, replayed)": "replay",
     "ours, warm cache": "platform",
     "grpc (--grpc_python_out)": "grpc_python",
     "mypy-protobuf (--mypy_grpc_out)": "mypy_grpc",
@@ -96,6 +98,7 @@ GENERATORS = {
 }
 COLD, WARM = "ours, cold (--platform_out)", "ours, warm cache"
 FLOOR_PLUGIN = "Jinja floor (a plugin that only imports Jinja)"
+REPLAY = "output floor (our response, replayed)"
 
 JINJA_FLOOR_PLUGIN = """#!{python}
 # The least a plugin with Jinja templates can do: start, import Jinja (which
@@ -106,16 +109,42 @@ import jinja2.runtime
 plugin_pb2.CodeGeneratorRequest.FromString(sys.stdin.buffer.read())
 sys.stdout.buffer.write(plugin_pb2.CodeGeneratorResponse().SerializeToString())
 """
-_FLOOR_DIR = tempfile.mkdtemp(prefix="jinja-floor-")
+REPLAY_PLUGIN = """#!{python}
+# Our own response to this request, computed beforehand, written back: what
+# protoc spends on our output (reading it, writing the files), with no
+# generation at all.
+import os, sys
+sys.stdin.buffer.read()
+with open(os.environ["BENCH_REPLAY_RESPONSE"], "rb") as response:
+    sys.stdout.buffer.write(response.read())
+"""
+_PLUGIN_DIR = tempfile.mkdtemp(prefix="bench-plugins-")
+atexit.register(shutil.rmtree, _PLUGIN_DIR, True)
 
 
-def jinja_floor_plugin() -> str:
-    """The path of the floor plugin, written on first use."""
-    path = Path(_FLOOR_DIR) / "protoc-gen-jinja_floor"
+def floor_plugin(name: str, source: str) -> str:
+    """The path of the executable plugin ``protoc-gen-<name>``, written on
+    first use."""
+    path = Path(_PLUGIN_DIR) / f"protoc-gen-{name}"
     if not path.exists():
-        path.write_text(JINJA_FLOOR_PLUGIN.format(python=sys.executable))
+        path.write_text(source.format(python=sys.executable))
         path.chmod(0o755)
     return str(path)
+
+
+def record_response(root: Path, files: list[str], into: Path) -> None:
+    """Run our plugin once on ``files`` and keep its response for the replay
+    plugin (``BENCH_REPLAY_RESPONSE``)."""
+    env = {**os.environ, "PROTOC_GEN_PLATFORM_CACHE": "off"}
+    response = subprocess.run(
+        [tool("protoc-gen-platform")],
+        input=_request_bytes(root, files, generate_all=True),
+        capture_output=True,
+        check=True,
+        env=env,
+    ).stdout
+    into.write_bytes(response)
+    os.environ["BENCH_REPLAY_RESPONSE"] = str(into)
 
 
 def run_protoc(
@@ -137,7 +166,12 @@ def run_protoc(
     ]
     for plugin in ("platform", "mypy", "mypy_grpc"):
         command.append(f"--plugin=protoc-gen-{plugin}={tool('protoc-gen-' + plugin)}")
-    command.append(f"--plugin=protoc-gen-jinja_floor={jinja_floor_plugin()}")
+    command.append(
+        f"--plugin=protoc-gen-jinja_floor={floor_plugin('jinja_floor', JINJA_FLOOR_PLUGIN)}"
+    )
+    command.append(
+        f"--plugin=protoc-gen-replay={floor_plugin('replay', REPLAY_PLUGIN)}"
+    )
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         env = {**os.environ, "PROTOC_GEN_PLATFORM_CACHE": cache}
@@ -360,6 +394,7 @@ def main() -> None:
                     f"N = {size}, {per_file}/file: {len(files)} files", file=sys.stderr
                 )
                 warm_cache = str(Path(tmp) / "cache")
+                record_response(root, files, Path(tmp) / "response.bin")
                 run_protoc(root, files, "platform", Path(tmp) / "out", warm_cache)
                 for _ in range(rounds):
                     for name, kind in GENERATORS.items():
@@ -377,6 +412,7 @@ def main() -> None:
             theirs = times["mypy-protobuf (--mypy_grpc_out)"]
             cold = median([a / b for a, b in zip(times[COLD], theirs)])
             floor = median([a / b for a, b in zip(times[FLOOR_PLUGIN], theirs)])
+            replay = median([a / b for a, b in zip(times[REPLAY], theirs)])
             warm = median([a / b for a, b in zip(times[WARM], theirs)])
             cold_grpc = median(
                 [a / b for a, b in zip(times[COLD], times["grpc (--grpc_python_out)"])]
@@ -392,6 +428,7 @@ def main() -> None:
                     *(f"{median(times[name]):.2f} s" for name in GENERATORS),
                     f"{cold:.2f}",
                     f"{floor:.2f}",
+                    f"{replay:.2f}",
                     f"{warm:.2f}",
                     f"{cold_grpc:.2f}",
                     "yes" if clean else "NO",
@@ -406,6 +443,7 @@ def main() -> None:
         *GENERATORS,
         "cold / mypy_grpc",
         "Jinja floor / mypy_grpc",
+        "output floor / mypy_grpc",
         "warm / mypy_grpc",
         "cold / grpc",
         "black-clean",
@@ -424,7 +462,10 @@ def main() -> None:
         "a plugin that starts, imports Jinja (as loading compiled templates "
         "does), reads the request and answers with no files; no plugin that "
         "renders Jinja templates can be faster, so where its ratio is above a "
-        "target, that target cannot be met with Jinja.\n\n"
+        "target, that target cannot be met with Jinja. Output floor: a plugin "
+        "that answers with our own response to the same request, computed "
+        "beforehand: what protoc alone spends on our output (reading it and "
+        "writing its files), with no generation.\n\n"
         + markdown_table(header, rows)
         + "\n## The plugin process alone\n\n"
         "One file, one service, cold: the whole plugin process against the floor, "
