@@ -133,6 +133,7 @@ class ImportTable:
         self._model = model
         self._alias = _aliases(sorted(modules | registering))
         self._registering = registering
+        self._type_refs: dict[str, str] = {}
 
     @classmethod
     def for_file(
@@ -168,10 +169,14 @@ class ImportTable:
         modules use ``from __future__ import annotations``, so annotations
         are never evaluated at run time; use :meth:`value_ref` there.
         """
-        alias, parts = self._resolve(full_name)
-        return ".".join(
-            [alias] + [f"_r_{p}" if keyword.iskeyword(p) else p for p in parts]
-        )
+        ref = self._type_refs.get(full_name)
+        if ref is None:  # a module names most types several times
+            alias, parts = self._resolve(full_name)
+            ref = ".".join(
+                [alias] + [f"_r_{p}" if keyword.iskeyword(p) else p for p in parts]
+            )
+            self._type_refs[full_name] = ref
+        return ref
 
     def value_ref(self, full_name: str) -> str:
         """The run-time expression for the class of ``full_name``.

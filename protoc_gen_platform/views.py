@@ -8,7 +8,6 @@ only loop over these objects and call macros; they never compute a name.
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 from . import naming
 from .errors import GenerationError
@@ -83,7 +82,7 @@ class MethodView:
         the response."""
         return self.payload_type if self.result else self.response_type
 
-    @functools.cached_property
+    @property
     def doc(self) -> str:
         """The client method's docstring text."""
         return self._doc(
@@ -93,7 +92,7 @@ class MethodView:
             else ""
         )
 
-    @functools.cached_property
+    @property
     def servicer_doc(self) -> str:
         """The servicer method's docstring text."""
         return self._doc(
@@ -104,7 +103,7 @@ class MethodView:
             else ""
         )
 
-    @functools.cached_property
+    @property
     def page_response_doc(self) -> str:
         """The page helper's docstring text."""
         item = self.item_type.rpartition(".")[2]
@@ -123,7 +122,7 @@ class MethodView:
             _DEPRECATED_RPC if self.rpc.deprecated else "",
         )
 
-    @functools.cached_property
+    @property
     def pager_doc(self) -> str:
         """The client method's docstring text when it returns a pager."""
         assert self.pages is not None
@@ -155,7 +154,7 @@ class ServiceView:
     validator: ValidatorView | None
     token_source: TokenSourceView | None
 
-    @functools.cached_property
+    @property
     def client_doc(self) -> str:
         """The client classes' docstring text."""
         return _join_paragraphs(
@@ -164,7 +163,7 @@ class ServiceView:
             _DEPRECATED_SERVICE if self.service.deprecated else "",
         )
 
-    @functools.cached_property
+    @property
     def async_client_doc(self) -> str:
         """The asyncio client class's docstring text."""
         return _join_paragraphs(
@@ -173,7 +172,7 @@ class ServiceView:
             _DEPRECATED_SERVICE if self.service.deprecated else "",
         )
 
-    @functools.cached_property
+    @property
     def async_servicer_doc(self) -> str:
         """The asyncio servicer class's docstring text."""
         return _join_paragraphs(
@@ -185,14 +184,14 @@ class ServiceView:
             _DEPRECATED_SERVICE if self.service.deprecated else "",
         )
 
-    @functools.cached_property
+    @property
     def retryable(self) -> tuple[str, ...]:
         """Names of the RPCs that are safe to retry (by ``idempotency_level``)."""
         return tuple(
             m.rpc.name for m in self.methods if m.rpc.idempotency.safe_to_retry
         )
 
-    @functools.cached_property
+    @property
     def servicer_doc(self) -> str:
         """The servicer classes' docstring text."""
         return _join_paragraphs(
@@ -202,7 +201,7 @@ class ServiceView:
             _DEPRECATED_SERVICE if self.service.deprecated else "",
         )
 
-    @functools.cached_property
+    @property
     def add_doc(self) -> str:
         """The registration function's docstring text."""
         return (
