@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 __all__ = ["docstring", "pystr"]
 
@@ -33,6 +32,8 @@ def _needs_escape(ch: str) -> bool:
         return False
     if ch in _LINE_BREAKS or ch.isspace():
         return True  # black would split or strip on these
+    import unicodedata  # only text beyond printable ASCII gets here
+
     return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")
 
 

@@ -8,15 +8,13 @@ only loop over these objects and call macros; they never compute a name.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from . import naming
 from .errors import GenerationError
 from .model import Enum, Method, Model, ProtoFile, Service
 from .options import Options
 from .paths import PLATFORM_SUFFIX, output_path
-from .companions import TokenSourceView, ValidatorView
-from .companions import token_source_view, validator_view
-from .testkit import TestingView, testing_view
 from .patterns import (
     Pagination,
     PaginationCheck,
@@ -28,6 +26,10 @@ from .patterns import (
     token_check,
     token_issuing,
 )
+from .testkit import TestingView, testing_view
+
+if TYPE_CHECKING:
+    from .companions import TokenSourceView, ValidatorView
 
 __all__ = ["MethodView", "ModuleView", "ServiceView", "module_view"]
 
@@ -387,8 +389,13 @@ def _service_view(
             )
         )
     by_rpc = {m.rpc: m for m in methods}
-    validator = validator_view(token, service, scope, imports, by_rpc)
-    source = token_source_view(issuing, service, scope, by_rpc)
+    validator = source = None
+    if token is not None or issuing is not None:
+        # Few services check or issue tokens: the module loads when one does.
+        from .companions import token_source_view, validator_view
+
+        validator = validator_view(token, service, scope, imports, by_rpc)
+        source = token_source_view(issuing, service, scope, by_rpc)
     return ServiceView(
         service=service,
         methods=tuple(methods),
