@@ -118,8 +118,17 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
     except RequestError as exc:
         print(f"protoc-gen-platform: error: {exc}", file=sys.stderr)
         return 1
-    sys.stdout.buffer.write(generate(request).SerializeToString())
-    sys.stdout.buffer.flush()
+    response = generate(request).SerializeToString()
+    try:
+        sys.stdout.buffer.write(response)
+        sys.stdout.buffer.flush()
+    except OSError as exc:  # protoc went away, or stdout is no pipe at all
+        reason = exc.strerror or type(exc).__name__
+        print(
+            f"protoc-gen-platform: error: cannot write the response to stdout: {reason}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,24 @@ def _request(
 
 def _run(entry: str, data: bytes) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(ENTRY_POINTS[entry](), input=data, capture_output=True)
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+def test_a_closed_stdout_is_one_line_not_a_traceback(entry: str) -> None:
+    data = _request(["auth/v1/auth.proto"]).SerializeToString()
+    read, write = os.pipe()
+    os.close(read)  # protoc gone: the response has nowhere to go
+    try:
+        result = subprocess.run(
+            ENTRY_POINTS[entry](), input=data, stdout=write, stderr=subprocess.PIPE
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == 1
+    lines = result.stderr.decode().splitlines()
+    assert lines == [
+        "protoc-gen-platform: error: cannot write the response to stdout: Broken pipe"
+    ]
 
 
 @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
