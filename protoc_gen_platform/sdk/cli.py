@@ -22,6 +22,21 @@ from .layout import lay_out
 __all__ = ["main"]
 
 
+def _sdk_arguments(command: argparse.ArgumentParser) -> None:
+    """The options ``build`` and ``docs`` share: where the SDK is, its name."""
+    command.add_argument(
+        "--package",
+        default="platform_proto",
+        help="the SDK's Python package name (default: platform_proto)",
+    )
+    command.add_argument(
+        "--out",
+        type=Path,
+        default=Path("gen/python"),
+        help="the SDK's output folder (default: gen/python)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="platform-sdk",
@@ -36,17 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--proto", type=Path, default=Path("proto"), help="proto root (default: proto)"
     )
-    build.add_argument(
-        "--package",
-        default="platform_proto",
-        help="Python package name (default: platform_proto)",
-    )
-    build.add_argument(
-        "--out",
-        type=Path,
-        default=Path("gen/python"),
-        help="output folder (default: gen/python)",
-    )
+    _sdk_arguments(build)
     build.add_argument(
         "--version", default="0.1.0", help="the package version (default: 0.1.0)"
     )
@@ -69,17 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         help="build the SDK's API reference as static HTML (pdoc)",
         description="Build a static HTML reference of a built SDK package with pdoc.",
     )
-    docs.add_argument(
-        "--out",
-        type=Path,
-        default=Path("gen/python"),
-        help="the folder platform-sdk build wrote (default: gen/python)",
-    )
-    docs.add_argument(
-        "--package",
-        default="platform_proto",
-        help="the SDK's package name (default: platform_proto)",
-    )
+    _sdk_arguments(docs)
     docs.add_argument(
         "--site",
         type=Path,
