@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from _common import REPO, RESULTS, markdown_table, median, verdict
-from support import tool
+from support import descriptors, tool
 
 COMMON = """syntax = "proto3";
 package bench.common;
@@ -245,26 +245,11 @@ def black_clean(out: Path) -> bool:
 def _request_bytes(root: Path, files: list[str], generate_all: bool = False) -> bytes:
     """The CodeGeneratorRequest protoc would send for ``files`` (all of them,
     or all but the first, the common types)."""
-    from google.protobuf import descriptor_pb2
     from google.protobuf.compiler import plugin_pb2
 
-    descriptors = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grpc_tools.protoc",
-            f"-I{root}",
-            "--include_imports",
-            "--include_source_info",
-            "--descriptor_set_out=/dev/stdout",
-            *files,
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
-    fds = descriptor_pb2.FileDescriptorSet.FromString(descriptors)
     request = plugin_pb2.CodeGeneratorRequest(
-        file_to_generate=files if generate_all else files[1:], proto_file=fds.file
+        file_to_generate=files if generate_all else files[1:],
+        proto_file=descriptors(files, root).file,
     )
     return request.SerializeToString()
 

@@ -35,7 +35,6 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
-from typing import Any
 
 from _common import RESULTS, alternate, markdown_table, median, verdict
 from support import proto_files, protoc

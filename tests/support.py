@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from google.protobuf import descriptor_pb2
+from google.protobuf.compiler import plugin_pb2
+
 REPO = Path(__file__).resolve().parents[1]
 PROTO = REPO / "proto"
 BIN = Path(sys.executable).parent
@@ -26,6 +29,39 @@ def tool(name: str) -> str:
 def proto_files(root: Path = PROTO) -> list[str]:
     """Every .proto under ``root``, relative to it, sorted."""
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.proto"))
+
+
+def descriptors(
+    files: Sequence[str], include: Path = PROTO
+) -> descriptor_pb2.FileDescriptorSet:
+    """What protoc parses from ``files`` under ``include``: with their imports
+    and comments, as it gives them to a plugin."""
+    data = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grpc_tools.protoc",
+            f"-I{include}",
+            "--include_imports",
+            "--include_source_info",
+            "--descriptor_set_out=/dev/stdout",
+            *files,
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return descriptor_pb2.FileDescriptorSet.FromString(data)
+
+
+def request(
+    files: Sequence[str], include: Path = PROTO, parameter: str = ""
+) -> plugin_pb2.CodeGeneratorRequest:
+    """A real CodeGeneratorRequest for ``files``, built from protoc's own parse."""
+    return plugin_pb2.CodeGeneratorRequest(
+        file_to_generate=list(files),
+        parameter=parameter,
+        proto_file=descriptors(files, include).file,
+    )
 
 
 def protoc(

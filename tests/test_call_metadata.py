@@ -4,7 +4,6 @@ cancellable sync calls; and the x-request-id every call sends."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
 from pathlib import Path

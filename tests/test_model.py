@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from google.protobuf import descriptor_pb2
-from google.protobuf.compiler import plugin_pb2
-
 from protoc_gen_platform.model import Idempotency, Model, StreamingKind, build_model
-from support import PROTO, proto_files
+from support import proto_files, request
 
 
 def _model() -> Model:
-    data = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grpc_tools.protoc",
-            f"-I{PROTO}",
-            "--include_imports",
-            "--include_source_info",
-            "--descriptor_set_out=/dev/stdout",
-            *proto_files(),
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
-    fds = descriptor_pb2.FileDescriptorSet.FromString(data)
-    return build_model(
-        plugin_pb2.CodeGeneratorRequest(
-            file_to_generate=proto_files(), proto_file=fds.file
-        )
-    )
+    return build_model(request(proto_files()))
 
 
 MODEL = _model()

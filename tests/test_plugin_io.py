@@ -12,7 +12,7 @@ from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
 
 from protoc_gen_platform.plugin import generate
-from support import PROTO, protoc, tool
+from support import PROTO, protoc, request, tool
 
 ENTRY_POINTS = {
     "console script": lambda: [tool("protoc-gen-platform")],
@@ -25,24 +25,7 @@ def _request(
 ) -> plugin_pb2.CodeGeneratorRequest:
     """A real request, built by protoc itself, for ``files`` under ``include``
     (proto/ by default)."""
-    with_deps = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grpc_tools.protoc",
-            f"-I{include}",
-            "--include_imports",
-            "--include_source_info",
-            "--descriptor_set_out=/dev/stdout",
-            *files,
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
-    fds = descriptor_pb2.FileDescriptorSet.FromString(with_deps)
-    return plugin_pb2.CodeGeneratorRequest(
-        file_to_generate=files, parameter=parameter, proto_file=fds.file
-    )
+    return request(files, include, parameter)
 
 
 def _run(entry: str, data: bytes) -> subprocess.CompletedProcess[bytes]:

@@ -20,7 +20,7 @@ from google.protobuf import descriptor_pb2
 from protoc_gen_platform.docs import markdown_text, sdk_readme
 from protoc_gen_platform.sdk.layout import EXTRAS
 from servers import sync_server
-from support import PROTO, REPO, platform_modules, proto_files, tool
+from support import PROTO, REPO, descriptors, platform_modules, proto_files, tool
 
 DEMO = REPO / "tests" / "protos"
 EXTRA_NAMES = [(extra.name, extra.description) for extra in EXTRAS]
@@ -32,27 +32,10 @@ KINDS = {
 }
 
 
-def _descriptors(
-    root: Path, tmp: Path
-) -> tuple[descriptor_pb2.FileDescriptorSet, list[str]]:
+def _descriptors(root: Path) -> tuple[descriptor_pb2.FileDescriptorSet, list[str]]:
     """The descriptors ``platform-sdk build`` reads: with imports and comments."""
     files = proto_files(root)
-    out = tmp / "descriptors.binpb"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grpc_tools.protoc",
-            f"-I{root}",
-            "--include_imports",
-            "--include_source_info",
-            f"--descriptor_set_out={out}",
-            *files,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes()), files
+    return descriptors(files, root), files
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +45,9 @@ def readme(platform_sdk: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_readme(tmp_path_factory: pytest.TempPathFactory) -> str:
+def demo_readme() -> str:
     """The README of an SDK of the third-party corpus (tests/protos)."""
-    files, names = _descriptors(DEMO, tmp_path_factory.mktemp("demo_descriptors"))
+    files, names = _descriptors(DEMO)
     return sdk_readme(files, names, "demo_sdk", EXTRA_NAMES)
 
 
@@ -188,9 +171,9 @@ def test_comment_text_is_escaped_for_markdown(comment: str, markdown: str) -> No
     assert markdown_text(comment) == markdown
 
 
-def test_the_readme_is_the_same_from_run_to_run(readme: str, tmp_path: Path) -> None:
+def test_the_readme_is_the_same_from_run_to_run(readme: str) -> None:
     """Built by the command (another process, another hash seed) and here."""
-    files, names = _descriptors(PROTO, tmp_path)
+    files, names = _descriptors(PROTO)
     first = sdk_readme(files, names, "platform_proto", EXTRA_NAMES)
     assert first == sdk_readme(files, names, "platform_proto", EXTRA_NAMES)
     assert first == readme

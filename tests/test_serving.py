@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent import futures
 from pathlib import Path
 from typing import Any, Iterator
 
