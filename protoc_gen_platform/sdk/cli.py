@@ -4,6 +4,7 @@ and build its API reference (``docs``)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import filecmp
 import importlib.util
 import shutil
@@ -12,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
 from google.protobuf import descriptor_pb2
 
@@ -87,14 +89,9 @@ def _parser() -> argparse.ArgumentParser:
 def _docs(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     site: Path = args.site
-    site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
-    try:
+    with _staging(site) as staging:
         modules = write_site(args.out, args.package, staging)
         _swap_in(staging, site)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     seconds = time.perf_counter() - started
     _say(f"{modules} modules documented in {seconds:.1f} s -> {site / 'index.html'}")
     return 0
@@ -155,6 +152,19 @@ def _stale(fresh: Path, current: Path) -> list[str]:
     )
 
 
+@contextlib.contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A fresh folder beside ``out`` to build in (so that :func:`_swap_in` is
+    a rename); whatever is left of it afterwards is removed."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        yield staging
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
 def _swap_in(built: Path, out: Path) -> None:
     """Replace ``out`` by ``built`` (a sibling folder), leaving no mixture."""
     old = out.with_name(out.name + ".old")
@@ -190,9 +200,7 @@ def _wheel(out: Path, dist: Path) -> Path:
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    with _staging(out) as staging:
         files, services, rpcs = _generate(args, staging)
         if args.check:
             stale = _stale(staging, out)
@@ -206,9 +214,6 @@ def _build(args: argparse.Namespace) -> int:
             _say(f"{out} is up to date")
             return 0
         _swap_in(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     seconds = time.perf_counter() - started
     _say(
         f"{files} files, {services} services, {rpcs} RPCs in {seconds:.1f} s "
