@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
-from typing import Mapping, Union
+from typing import Iterator, Mapping, Union
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
@@ -201,28 +201,106 @@ class Model:
 def build_model(request: plugin_pb2.CodeGeneratorRequest) -> Model:
     """Wrap every file of ``request`` in model objects.
 
+    A file's objects are built the first time the file, or a type it declares,
+    is looked up: a request carries every dependency of the files to generate,
+    most of which are never read, and each worker process of a parallel run
+    then builds only what its own share reads.
+
     Raises:
         GenerationError: when ``file_to_generate`` names a file that the request
             does not carry, or a file is listed twice.
     """
-    files: dict[str, ProtoFile] = {}
-    types: dict[str, TypeDecl] = {}
-    map_entries = {
-        _join(fd.package, ".".join(path))
-        for fd in request.proto_file
-        for path, msg in _walk_messages(fd.message_type, ())
-        if msg.options.map_entry
-    }
+    sources: dict[str, descriptor_pb2.FileDescriptorProto] = {}
+    declared_in: dict[str, str] = {}
+    map_entries: set[str] = set()
     for fd in request.proto_file:
-        if fd.name in files:
+        if fd.name in sources:
             raise GenerationError(f"{fd.name}: the request carries this file twice")
-        files[fd.name] = _build_file(fd, map_entries, types)
+        sources[fd.name] = fd
+        _index_file(fd, declared_in, map_entries)
     for name in request.file_to_generate:
-        if name not in files:
+        if name not in sources:
             raise GenerationError(
                 f"{name}: listed in file_to_generate but absent from proto_file"
             )
-    return Model(files=files, to_generate=tuple(request.file_to_generate), types=types)
+    files = _Files(sources, map_entries)
+    return Model(
+        files=files,
+        to_generate=tuple(request.file_to_generate),
+        types=_Types(declared_in, files),
+    )
+
+
+def _index_file(
+    fd: descriptor_pb2.FileDescriptorProto,
+    declared_in: dict[str, str],
+    map_entries: set[str],
+) -> None:
+    """Note the file of every message and enum ``fd`` declares, and its map entries."""
+    for e in fd.enum_type:
+        declared_in[_join(fd.package, e.name)] = fd.name
+    for path, msg in _walk_messages(fd.message_type, ()):
+        full_name = _join(fd.package, ".".join(path))
+        declared_in[full_name] = fd.name
+        if msg.options.map_entry:
+            map_entries.add(full_name)
+        for e in msg.enum_type:
+            declared_in[f"{full_name}.{e.name}"] = fd.name
+
+
+class _Files(Mapping[str, ProtoFile]):
+    """The request's files by name, each built on first lookup."""
+
+    def __init__(
+        self,
+        sources: dict[str, descriptor_pb2.FileDescriptorProto],
+        map_entries: set[str],
+    ) -> None:
+        self._sources = sources
+        self._map_entries = map_entries
+        self._built: dict[str, ProtoFile] = {}
+        self.types: dict[str, TypeDecl] = {}
+        """The types of the files built so far, by full name."""
+
+    def __getitem__(self, name: str) -> ProtoFile:
+        built = self._built.get(name)
+        if built is None:
+            built = _build_file(self._sources[name], self._map_entries, self.types)
+            self._built[name] = built
+        return built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sources
+
+
+class _Types(Mapping[str, TypeDecl]):
+    """Every message and enum by full name; a lookup builds the declaring file."""
+
+    def __init__(self, declared_in: dict[str, str], files: _Files) -> None:
+        self._declared_in = declared_in
+        self._files = files
+
+    def __getitem__(self, full_name: str) -> TypeDecl:
+        decl = self._files.types.get(full_name)
+        if decl is None:
+            self._files[self._declared_in[full_name]]
+            decl = self._files.types[full_name]
+        return decl
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._declared_in)
+
+    def __len__(self) -> int:
+        return len(self._declared_in)
+
+    def __contains__(self, full_name: object) -> bool:
+        return full_name in self._declared_in
 
 
 def _walk_messages(

@@ -158,7 +158,10 @@ def _render_all(
     model = build_model(request)
     jinja_dir = cache.jinja_directory()
     bytecode_dir = str(jinja_dir) if jinja_dir else None
-    services = sum(len(model.files[name].services) for name in names)
+    # Counted on the descriptors: the model builds a file's objects on first
+    # lookup, and each worker should build those of its own share.
+    wanted = set(names)
+    services = sum(len(fd.service) for fd in request.proto_file if fd.name in wanted)
     workers = _workers(len(names), services)
     if workers < 2:
         return _render(model, names, options, bytecode_dir)
