@@ -21,6 +21,7 @@ __all__ = [
     "abort_async",
     "abort_async_with",
     "abort_sync_with",
+    "end_sync_stream_with",
     "to_status",
 ]
 
@@ -61,6 +62,22 @@ def abort_sync_with(
     context.set_trailing_metadata(_trailers(context, status, extra))
     context.abort(status.code, status.details)
     raise AssertionError("unreachable: grpc's abort raises")  # pragma: no cover
+
+
+def end_sync_stream_with(
+    context: grpc.ServicerContext, status: grpc.Status, extra: Pairs = ()
+) -> None:
+    """Set ``status`` (and ``extra`` trailers) as the end of a synchronous
+    servicer's response stream, which then returns instead of aborting.
+
+    The responses it yielded all go out first. An abort would not wait for
+    them on an asyncio server: grpc runs a synchronous stream there in a
+    thread that runs ahead of the writes, and an abort from that thread can
+    overtake responses still queued (measured: one stream in 70 on a busy
+    machine lost its last response)."""
+    context.set_trailing_metadata(_trailers(context, status, extra))
+    context.set_code(status.code)
+    context.set_details(status.details)
 
 
 async def abort_async_with(

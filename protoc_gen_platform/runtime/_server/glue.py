@@ -51,7 +51,7 @@ from .._shared.context import Served, begin_served, end_served
 from .._shared.errors import PlatformError
 from .._shared.inband import to_error_message
 from .._shared.rpc import Rpc, serialize
-from .aborting import abort_async_with, abort_sync_with
+from .aborting import abort_async_with, abort_sync_with, end_sync_stream_with
 from .failures import failure_status, internal, unsent_header, with_request_id
 
 _Q = TypeVar("_Q", bound=Message)
@@ -241,7 +241,10 @@ def _sync_handler(
                     yield response
                 _send_headers(context, served)
             except Exception as exc:
-                fail(context, served, exc)
+                outcome = _outcome(rpc, exc, context, served)
+                if not isinstance(outcome, grpc.Status):
+                    raise
+                end_sync_stream_with(context, outcome, unsent_header(served))
             finally:
                 end_served(token)
 
