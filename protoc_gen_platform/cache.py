@@ -15,28 +15,31 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from pathlib import Path
 from typing import Iterable
 
 from google.protobuf import descriptor_pb2
 
 from . import __version__
-from .paths import templates_dir
+from .paths import PACKAGE_DIR, package_files, templates_dir
 
 __all__ = ["CACHE_ENV", "OutputCache"]
 
 CACHE_ENV = "PROTOC_GEN_PLATFORM_CACHE"
-_PACKAGE = Path(__file__).resolve().parent
 _OFF = {"off", "0", "false", "no", ""}
 
 
 def _generator_fingerprint() -> bytes:
     """A digest of the plugin's code, templates and black's version."""
     digest = hashlib.sha256(__version__.encode())
-    sources = sorted(_PACKAGE.rglob("*.py")) + sorted(templates_dir().glob("*.j2"))
+    templates = templates_dir()
+    sources = [os.path.join(PACKAGE_DIR, p) for p in package_files(PACKAGE_DIR, ".py")]
+    sources += [
+        os.path.join(templates, p) for p in package_files(templates, ".j2", False)
+    ]
     for path in sources:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(os.path.basename(path).encode())
+        with open(path, "rb") as source:
+            digest.update(source.read())
     digest.update(_black_version().encode())
     return digest.digest()
 
@@ -46,15 +49,19 @@ def _black_version() -> str:
     spec = importlib.util.find_spec("black")
     if spec is None or spec.origin is None:
         return "none"
-    site = Path(spec.origin).resolve().parent.parent
-    found = sorted(p.name for p in site.glob("black-*.dist-info"))
+    site = os.path.dirname(os.path.dirname(os.path.realpath(spec.origin)))
+    found = sorted(
+        name
+        for name in os.listdir(site)
+        if name.startswith("black-") and name.endswith(".dist-info")
+    )
     return found[-1] if found else "unknown"
 
 
 class OutputCache:
     """Generated modules by key; a disabled cache (no folder) stores nothing."""
 
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: str | None) -> None:
         self.directory = directory
         self._fingerprint: bytes | None = None
 
@@ -63,11 +70,11 @@ class OutputCache:
         """The cache the environment asks for (see the module docstring)."""
         setting = os.environ.get(CACHE_ENV)
         if setting is not None:
-            return cls(None if setting.strip().lower() in _OFF else Path(setting))
+            return cls(None if setting.strip().lower() in _OFF else setting)
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
             os.path.expanduser("~"), ".cache"
         )
-        return cls(Path(base) / "protoc-gen-platform")
+        return cls(os.path.join(base, "protoc-gen-platform"))
 
     @property
     def enabled(self) -> bool:
@@ -95,16 +102,17 @@ class OutputCache:
             digest.update(encoded[dependency])
         return digest.hexdigest()
 
-    def _path(self, key: str) -> Path:
+    def _path(self, key: str) -> str:
         assert self.directory is not None
-        return self.directory / "modules" / key[:2] / f"{key}.py"
+        return os.path.join(self.directory, "modules", key[:2], f"{key}.py")
 
     def get(self, key: str) -> str | None:
         """The cached module for ``key``, if any."""
         if self.directory is None:
             return None
         try:
-            return self._path(key).read_text(encoding="utf-8")
+            with open(self._path(key), encoding="utf-8") as entry:
+                return entry.read()
         except (OSError, UnicodeDecodeError):
             return None
 
@@ -114,20 +122,22 @@ class OutputCache:
             return
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".{path.name}.{os.getpid()}")
-            partial.write_text(content, encoding="utf-8")
+            folder, name = os.path.split(path)
+            os.makedirs(folder, exist_ok=True)
+            partial = os.path.join(folder, f".{name}.{os.getpid()}")
+            with open(partial, "w", encoding="utf-8") as entry:
+                entry.write(content)
             os.replace(partial, path)
         except OSError:
             pass
 
-    def jinja_directory(self) -> Path | None:
+    def jinja_directory(self) -> str | None:
         """Where Jinja may keep compiled templates, if the cache is on."""
         if self.directory is None:
             return None
-        path = self.directory / "jinja"
+        path = os.path.join(self.directory, "jinja")
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            os.makedirs(path, exist_ok=True)
         except OSError:
             return None
         return path

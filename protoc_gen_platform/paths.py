@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
 
 __all__ = [
     "PLATFORM_SUFFIX",
     "TESTING_SUFFIX",
     "module_name",
     "output_path",
+    "package_files",
     "templates_dir",
 ]
 
@@ -35,10 +36,31 @@ def output_path(proto_file: str, suffix: str) -> str:
     return module_name(proto_file, suffix).replace(".", "/") + ".py"
 
 
-def templates_dir() -> Path:
+PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
+"""The plugin package's folder. (Paths here are strings: importing pathlib
+would cost every plugin run a millisecond.)"""
+
+
+def templates_dir() -> str:
     """Where the templates are: inside the installed package, else the repo's."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "module.py.j2").is_file():
+    for candidate in (
+        os.path.join(PACKAGE_DIR, "templates"),
+        os.path.join(os.path.dirname(PACKAGE_DIR), "templates"),
+    ):
+        if os.path.isfile(os.path.join(candidate, "module.py.j2")):
             return candidate
-    raise FileNotFoundError(f"templates not found next to {here}")
+    raise FileNotFoundError(f"templates not found next to {PACKAGE_DIR}")
+
+
+def package_files(root: str, suffix: str, recursive: bool = True) -> list[str]:
+    """The files under ``root`` whose names end in ``suffix``, as relative
+    ``/``-separated paths sorted part by part (the order of sorted pathlib
+    paths)."""
+    found: list[str] = []
+    for folder, _, names in os.walk(root):
+        relative = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found.extend(prefix + name for name in names if name.endswith(suffix))
+        if not recursive:
+            break
+    return sorted(found, key=lambda path: path.split("/"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from google.protobuf.compiler import plugin_pb2
@@ -19,13 +18,19 @@ from google.protobuf.compiler import plugin_pb2
 from .cache import OutputCache
 from .errors import GenerationError
 from .options import Options
-from .paths import PLATFORM_SUFFIX, TESTING_SUFFIX, output_path
+from .paths import (
+    PACKAGE_DIR,
+    PLATFORM_SUFFIX,
+    TESTING_SUFFIX,
+    output_path,
+    package_files,
+)
 
 if TYPE_CHECKING:
     from .model import Model
 
 __all__ = ["generate_files", "package_markers", "runtime_files"]
-_RUNTIME_SOURCE = Path(__file__).resolve().parent / "runtime"
+_RUNTIME_SOURCE = os.path.join(PACKAGE_DIR, "runtime")
 _ERROR_PACKAGE, _ERROR_MESSAGE = "platform.common", "Error"
 
 PARALLEL_MIN_SERVICES = 120
@@ -156,8 +161,7 @@ def _render_all(
     from .model import build_model
 
     model = build_model(request)
-    jinja_dir = cache.jinja_directory()
-    bytecode_dir = str(jinja_dir) if jinja_dir else None
+    bytecode_dir = cache.jinja_directory()
     # Counted on the descriptors: the model builds a file's objects on first
     # lookup, and each worker should build those of its own share.
     wanted = set(names)
@@ -193,9 +197,9 @@ def _render_all(
 def runtime_files(package: str) -> Iterator[tuple[str, str]]:
     """The runtime package's files as ``(output path, content)``, verbatim."""
     root = package.replace(".", "/")
-    for source in sorted(_RUNTIME_SOURCE.rglob("*.py")):
-        relative = source.relative_to(_RUNTIME_SOURCE).as_posix()
-        yield f"{root}/{relative}", source.read_text(encoding="utf-8")
+    for relative in package_files(_RUNTIME_SOURCE, ".py"):
+        with open(os.path.join(_RUNTIME_SOURCE, relative), encoding="utf-8") as source:
+            yield f"{root}/{relative}", source.read()
 
 
 def package_markers(proto_files: Iterable[str]) -> Files:

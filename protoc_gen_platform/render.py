@@ -16,14 +16,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING
 
 import jinja2
 
 from . import pytext
 from .formatting import layout_call
-from .paths import templates_dir
+from .paths import PACKAGE_DIR, package_files, templates_dir
 from .testkit import TestingView
 from .views import ModuleView
 
@@ -40,16 +40,17 @@ __all__ = [
     "templates_dir",
 ]
 
-COMPILED = Path(__file__).resolve().parent / "compiled_templates"
+COMPILED = os.path.join(PACKAGE_DIR, "compiled_templates")
 """The templates compiled by Jinja, shipped for a fast cold start."""
-_STAMP = COMPILED / "stamp.json"
+_STAMP = os.path.join(COMPILED, "stamp.json")
 
 
-def _stamp(source: Path) -> dict[str, str]:
+def _stamp(source: str) -> dict[str, str]:
     """What compiled templates are valid for: these sources, this Jinja."""
     digest = hashlib.sha256()
-    for path in sorted(source.glob("*.j2")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in package_files(source, ".j2", recursive=False):
+        with open(os.path.join(source, name), "rb") as template:
+            digest.update(name.encode() + b"\0" + template.read() + b"\0")
     jinja = ".".join(jinja2.__version__.split(".")[:2])
     return {"jinja": jinja, "templates": digest.hexdigest()}
 
@@ -58,12 +59,13 @@ def _loader() -> jinja2.BaseLoader:
     """The compiled templates while their stamp holds, else the sources."""
     source = templates_dir()
     try:
-        fresh = json.loads(_STAMP.read_text()) == _stamp(source)
+        with open(_STAMP, encoding="utf-8") as stamp:
+            fresh = json.load(stamp) == _stamp(source)
     except (OSError, ValueError):
         fresh = False
     if fresh:
-        return jinja2.ModuleLoader(str(COMPILED))
-    return jinja2.FileSystemLoader(str(source))
+        return jinja2.ModuleLoader(COMPILED)
+    return jinja2.FileSystemLoader(source)
 
 
 def compile_templates() -> None:
@@ -71,10 +73,11 @@ def compile_templates() -> None:
     import shutil  # only for this build step, not at start-up
 
     source = templates_dir()
-    env = _make_environment(jinja2.FileSystemLoader(str(source)), None)
+    env = _make_environment(jinja2.FileSystemLoader(source), None)
     shutil.rmtree(COMPILED, ignore_errors=True)
-    env.compile_templates(str(COMPILED), zip=None, ignore_errors=False)
-    _STAMP.write_text(json.dumps(_stamp(source), sort_keys=True, indent=2) + "\n")
+    env.compile_templates(COMPILED, zip=None, ignore_errors=False)
+    with open(_STAMP, "w", encoding="utf-8") as stamp:
+        stamp.write(json.dumps(_stamp(source), sort_keys=True, indent=2) + "\n")
 
 
 @functools.lru_cache(maxsize=2)

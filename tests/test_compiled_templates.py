@@ -16,9 +16,9 @@ from support import read_tree
 def test_the_shipped_compiled_templates_are_up_to_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shipped = read_tree(render.COMPILED, "*[!c]")  # no __pycache__ files
-    monkeypatch.setattr(render, "COMPILED", tmp_path / "compiled")
-    monkeypatch.setattr(render, "_STAMP", tmp_path / "compiled" / "stamp.json")
+    shipped = read_tree(Path(render.COMPILED), "*[!c]")  # no __pycache__ files
+    monkeypatch.setattr(render, "COMPILED", str(tmp_path / "compiled"))
+    monkeypatch.setattr(render, "_STAMP", str(tmp_path / "compiled" / "stamp.json"))
     render.compile_templates()
     assert (
         read_tree(tmp_path / "compiled") == shipped
@@ -33,7 +33,7 @@ def test_they_are_loaded_while_fresh_and_not_after_an_edit(
     shutil.copytree(render.templates_dir(), edited)
     with (edited / "module.py.j2").open("a") as template:
         template.write("# edited\n")
-    monkeypatch.setattr(render, "templates_dir", lambda: edited)
+    monkeypatch.setattr(render, "templates_dir", lambda: str(edited))
     loader = render._loader()
     assert isinstance(loader, jinja2.FileSystemLoader)
     assert loader.searchpath == [str(edited)]
