@@ -49,20 +49,20 @@ Path = tuple[int, ...]
 class StreamingKind(enum.Enum):
     """How requests and responses flow in one RPC; values are grpc's names."""
 
+    client_streaming: bool
+    """True when the client sends a stream of requests."""
+    server_streaming: bool
+    """True when the server answers with a stream of responses."""
+
     UNARY_UNARY = "unary_unary"
     UNARY_STREAM = "unary_stream"
     STREAM_UNARY = "stream_unary"
     STREAM_STREAM = "stream_stream"
 
-    @property
-    def client_streaming(self) -> bool:
-        """True when the client sends a stream of requests."""
-        return self._value_.startswith("stream_")
-
-    @property
-    def server_streaming(self) -> bool:
-        """True when the server answers with a stream of responses."""
-        return self._value_.endswith("_stream")
+    def __init__(self, value: str) -> None:
+        # Plain attributes, not properties: templates read them for every RPC.
+        self.client_streaming = value.startswith("stream_")
+        self.server_streaming = value.endswith("_stream")
 
     @property
     def description(self) -> str:
@@ -287,9 +287,22 @@ class _Types(Mapping[str, TypeDecl]):
         self._files = files
 
     def __getitem__(self, full_name: str) -> TypeDecl:
+        decl = self.get(full_name)
+        if decl is None:
+            raise KeyError(full_name)
+        return decl
+
+    def get(  # type: ignore[override]
+        self, full_name: str, default: TypeDecl | None = None
+    ) -> TypeDecl | None:
+        """The type called ``full_name``, else ``default``; the views look
+        types up by the thousand, so this skips Mapping's KeyError round trip."""
         decl = self._files.types.get(full_name)
         if decl is None:
-            self._files[self._declared_in[full_name]]
+            file = self._declared_in.get(full_name)
+            if file is None:
+                return default
+            self._files[file]  # builds the file, which registers its types
             decl = self._files.types[full_name]
         return decl
 

@@ -52,16 +52,15 @@ CLIENT_RESERVED = frozenset(
     }
 )
 
-_UPPER_RUN = re.compile(r"([A-Z]+)([A-Z][a-z])")
-_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
+# Where a word starts: the last capital of a run followed by a lower-case
+# letter (HTTP|Status), or a capital after a lower-case letter or digit (V2|H).
+_WORD_START = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])|(?<=[a-z0-9])(?=[A-Z])")
 
 
 @functools.lru_cache(maxsize=8192)
 def snake_case(name: str) -> str:
     """``GetV2HTTPStatus`` -> ``get_v2_http_status``; underscores are kept."""
-    name = _UPPER_RUN.sub(r"\1_\2", name)
-    name = _LOWER_UPPER.sub(r"\1_\2", name)
-    return name.lower()
+    return _WORD_START.sub("_", name).lower()
 
 
 def safe_identifier(name: str, reserved: frozenset[str] = frozenset()) -> str:

@@ -54,7 +54,12 @@ def docstring(text: str, indent: int) -> str:
     common = min(
         (len(line) - len(line.lstrip(" ")) for line in rest if line.strip()), default=0
     )
-    lines = [_escape_line(lines[0])] + [_escape_line(line[common:]) for line in rest]
+    if _PLAIN_LINES.match(text):  # the usual case: no line needs an escape
+        lines = [lines[0]] + [line[common:] for line in rest]
+    else:
+        lines = [_escape_line(lines[0])] + [
+            _escape_line(line[common:]) for line in rest
+        ]
     if len(lines) == 1:
         padding = " " if lines[0].endswith('"') else ""
         return f'"""{lines[0]}{padding}"""'
@@ -64,6 +69,7 @@ def docstring(text: str, indent: int) -> str:
 
 
 _PLAIN = re.compile(r"[ !#-\[\]-~]*\Z")  # printable ASCII but for " and \\
+_PLAIN_LINES = re.compile(r"[ !#-\[\]-~\n]*\Z")  # lines of such text
 
 
 def _escape_line(line: str) -> str:

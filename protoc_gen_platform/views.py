@@ -57,7 +57,7 @@ class MethodView:
     @property
     def kind(self) -> str:
         """grpc's name for the RPC's kind, such as ``unary_stream``."""
-        return self.rpc.kind.value
+        return str(self.rpc.kind.value)
 
     @property
     def client_streaming(self) -> bool:
@@ -355,10 +355,10 @@ def _service_view(
 ) -> ServiceView:
     names = naming.service_names(service, scope)
     seen: dict[str, str] = {}
-    taken = {naming.method_name(rpc.name) for rpc in service.methods}
+    python_names = [naming.method_name(rpc.name) for rpc in service.methods]
+    taken = set(python_names)
     methods = []
-    for rpc in service.methods:
-        python_name = naming.method_name(rpc.name)
+    for rpc, python_name in zip(service.methods, python_names):
         if python_name in seen:
             raise GenerationError(
                 f"{proto.name}: service {service.name}: rpcs {seen[python_name]} and "
