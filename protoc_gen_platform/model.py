@@ -53,6 +53,8 @@ class StreamingKind(enum.Enum):
     """True when the client sends a stream of requests."""
     server_streaming: bool
     """True when the server answers with a stream of responses."""
+    description: str
+    """A short English phrase for docstrings, such as ``server-streaming``."""
 
     UNARY_UNARY = "unary_unary"
     UNARY_STREAM = "unary_stream"
@@ -63,19 +65,12 @@ class StreamingKind(enum.Enum):
         # Plain attributes, not properties: templates read them for every RPC.
         self.client_streaming = value.startswith("stream_")
         self.server_streaming = value.endswith("_stream")
-
-    @property
-    def description(self) -> str:
-        """A short English phrase for docstrings, such as ``server-streaming``."""
-        return _KIND_DESCRIPTIONS[self]
-
-
-_KIND_DESCRIPTIONS = {
-    StreamingKind.UNARY_UNARY: "unary",
-    StreamingKind.UNARY_STREAM: "server-streaming",
-    StreamingKind.STREAM_UNARY: "client-streaming",
-    StreamingKind.STREAM_STREAM: "bidirectional-streaming",
-}
+        self.description = {
+            "unary_unary": "unary",
+            "unary_stream": "server-streaming",
+            "stream_unary": "client-streaming",
+            "stream_stream": "bidirectional-streaming",
+        }[value]
 
 
 class Idempotency(enum.Enum):
