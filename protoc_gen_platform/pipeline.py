@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, Union
 
 from google.protobuf.compiler import plugin_pb2
 
@@ -28,6 +28,7 @@ from .paths import (
 
 if TYPE_CHECKING:
     from .model import Model
+    from .parallel import Encoded
 
 __all__ = ["generate_files", "package_markers", "runtime_files"]
 _RUNTIME_SOURCE = os.path.join(PACKAGE_DIR, "runtime")
@@ -48,8 +49,16 @@ SHARED_TOP_LEVEL = frozenset({"google", "grpc"}) | frozenset(sys.stdlib_module_n
 Files = list[tuple[str, str]]
 
 
-def generate_files(request: plugin_pb2.CodeGeneratorRequest, options: Options) -> Files:
-    """Every file the response carries, as ``(path, content)``, in a stable order."""
+Output = list[Union[tuple[str, str], "Encoded"]]
+"""What the response carries, in order: files as ``(path, content)``, and
+blocks of files that worker processes encoded (see
+:class:`~protoc_gen_platform.parallel.Encoded`)."""
+
+
+def generate_files(
+    request: plugin_pb2.CodeGeneratorRequest, options: Options
+) -> Output:
+    """Every file the response carries, in a stable order (see :data:`Output`)."""
     by_name = {fd.name: fd for fd in request.proto_file}
     if len(by_name) != len(request.proto_file):
         from .model import build_model
@@ -67,6 +76,7 @@ def generate_files(request: plugin_pb2.CodeGeneratorRequest, options: Options) -
     outputs = [
         (name, output_path(name, suffix)) for name in names for suffix in suffixes
     ]
+    _check_runtime_location([path for _, path in outputs], options.runtime_package)
     cache = OutputCache.from_environment()
     settings = f"{options!r}|{_error_file(request)}"
     encoded: dict[str, bytes] = {}
@@ -81,19 +91,23 @@ def generate_files(request: plugin_pb2.CodeGeneratorRequest, options: Options) -
     missing = list(
         dict.fromkeys(name for name, path in outputs if found.get(path) is None)
     )
-    rendered = dict(_render_all(request, missing, options, cache)) if missing else {}
-    files = []
-    for name, path in outputs:
-        content = found.get(path) or rendered[path]
-        if path in rendered and path in keys:
-            cache.put(keys[path], content)
-        files.append((path, content))
-    _check_runtime_location(files, options.runtime_package)
-    if files and options.emit_runtime:
-        files.extend(runtime_files(options.runtime_package))
+    output: Output = []
+    if missing and len(missing) == len(names):  # nothing cached: blocks in order
+        output.extend(_render_all(request, missing, options, cache, keys, encode=True))
+    elif missing:
+        rendered = {
+            item[0]: item[1]
+            for item in _render_all(request, missing, options, cache, keys)
+            if isinstance(item, tuple)  # all of them: blocks are encoded whole only
+        }
+        output.extend((path, found.get(path) or rendered[path]) for _, path in outputs)
+    else:
+        output.extend((path, found[path] or "") for _, path in outputs)
+    if outputs and options.emit_runtime:
+        output.extend(runtime_files(options.runtime_package))
     if options.package_markers:
-        files.extend(package_markers(request.file_to_generate))
-    return files
+        output.extend(package_markers(request.file_to_generate))
+    return output
 
 
 def _error_file(request: plugin_pb2.CodeGeneratorRequest) -> str:
@@ -106,9 +120,10 @@ def _error_file(request: plugin_pb2.CodeGeneratorRequest) -> str:
     return ""
 
 
-def _render(
+def render_modules(
     model: Model, names: Iterable[str], options: Options, bytecode_dir: str | None
 ) -> Files:
+    """The generated modules of the files ``names``, rendered and formatted."""
     from .formatting import format_python
     from .render import render_module, render_testing
     from .views import module_view
@@ -124,20 +139,6 @@ def _render(
             source = render_testing(view.testing, bytecode_dir)
             files.append((path, format_python(source, path)))
     return files
-
-
-# What forked workers read: set just before the pool forks, so nothing is pickled
-# on the way in.
-_WORK: tuple[Model, list[str], Options, str | None, int] | None = None
-
-
-def _render_share(share: int) -> Files | GenerationError:
-    assert _WORK is not None
-    model, names, options, bytecode_dir, workers = _WORK
-    try:
-        return _render(model, names[share::workers], options, bytecode_dir)
-    except GenerationError as exc:
-        return exc
 
 
 def _workers(files: int, services: int) -> int:
@@ -156,8 +157,12 @@ def _render_all(
     names: list[str],
     options: Options,
     cache: OutputCache,
-) -> Files:
-    """Render the modules, across the cores when there are enough of them."""
+    keys: dict[str, str],
+    encode: bool = False,
+) -> Output:
+    """Render the modules in order, across the cores when there are enough
+    of them, and store them in the cache. With ``encode``, the worker
+    processes' shares come back encoded."""
     from .model import build_model
 
     model = build_model(request)
@@ -165,33 +170,20 @@ def _render_all(
     # Counted on the descriptors: the model builds a file's objects on first
     # lookup, and each worker should build those of its own share.
     wanted = set(names)
-    services = sum(len(fd.service) for fd in request.proto_file if fd.name in wanted)
-    workers = _workers(len(names), services)
-    if workers < 2:
-        return _render(model, names, options, bytecode_dir)
-    import gc
-    import multiprocessing
+    services = {
+        fd.name: len(fd.service) for fd in request.proto_file if fd.name in wanted
+    }
+    workers = _workers(len(names), sum(services.values()))
+    if workers > 1:
+        from .parallel import Work, render_in_parallel
 
-    global _WORK
-    _WORK = (model, names, options, bytecode_dir, workers)
-    # Objects that exist now are only read by the workers: frozen, the
-    # collector leaves them alone, so forked pages stay shared.
-    gc.freeze()
-    try:
-        # The parent renders the first share itself while the workers render
-        # the others, so its results need no trip through a pipe.
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            others = pool.map_async(_render_share, range(1, workers))
-            shares = [_render_share(0), *others.get()]
-    finally:
-        _WORK = None
-        gc.unfreeze()
-    files: Files = []
-    for share in shares:
-        if isinstance(share, GenerationError):
-            raise share
-        files.extend(share)
-    return files
+        work = Work(model, options, bytecode_dir, cache, keys, encode)
+        return render_in_parallel(work, names, services, workers)
+    files = render_modules(model, names, options, bytecode_dir)
+    for path, content in files:
+        if path in keys:
+            cache.put(keys[path], content)
+    return list(files)
 
 
 def runtime_files(package: str) -> Iterator[tuple[str, str]]:
@@ -214,10 +206,10 @@ def package_markers(proto_files: Iterable[str]) -> Files:
     return [(f"{d}/__init__.py", PACKAGE_MARKER) for d in sorted(directories)]
 
 
-def _check_runtime_location(files: Files, runtime: str) -> None:
+def _check_runtime_location(paths: list[str], runtime: str) -> None:
     """A generated module inside the runtime package would mix the two."""
     prefix = runtime.replace(".", "/") + "/"
-    for path, _ in files:
+    for path in paths:
         if path.startswith(prefix):
             raise GenerationError(
                 f"{path}: generated inside the runtime package {runtime!r}; "

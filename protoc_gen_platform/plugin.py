@@ -23,7 +23,7 @@ from .errors import GenerationError
 from .options import parse_options
 from .pipeline import generate_files
 
-__all__ = ["RequestError", "generate", "main", "read_request"]
+__all__ = ["RequestError", "encode_response", "generate", "main", "read_request"]
 
 _Response = plugin_pb2.CodeGeneratorResponse
 SUPPORTED_FEATURES = (
@@ -64,16 +64,26 @@ def generate(
     request: plugin_pb2.CodeGeneratorRequest,
 ) -> plugin_pb2.CodeGeneratorResponse:
     """Run the pipeline; failures become ``response.error`` and no files."""
+    return _Response.FromString(encode_response(request))
+
+
+def encode_response(request: plugin_pb2.CodeGeneratorRequest) -> bytes:
+    """The serialized response to ``request`` (see :func:`generate`).
+
+    Blocks of files that worker processes encoded go out as they are, between
+    the encodings of the files around them: serialized messages merge when
+    they are concatenated, and the files keep their order.
+    """
     response = _Response(
         supported_features=SUPPORTED_FEATURES,
         minimum_edition=MINIMUM_EDITION,
         maximum_edition=MAXIMUM_EDITION,
     )
     try:
-        files = generate_files(request, parse_options(request.parameter))
+        output = generate_files(request, parse_options(request.parameter))
     except GenerationError as exc:
         response.error = _one_line(str(exc))
-        return response
+        return response.SerializeToString()
     except Exception as exc:  # a bug: still one line, never a traceback
         if os.environ.get(DEBUG_ENV):
             raise
@@ -81,10 +91,16 @@ def generate(
             f"internal error: {type(exc).__name__}: {exc} "
             f"(set {DEBUG_ENV}=1 for a traceback)"
         )
-        return response
-    for path, content in files:
-        response.file.add(name=path, content=content)
-    return response
+        return response.SerializeToString()
+    parts = []
+    for item in output:
+        if isinstance(item, tuple):
+            response.file.add(name=item[0], content=item[1])
+        else:
+            parts += [response.SerializeToString(), item.data]
+            response = _Response()
+    parts.append(response.SerializeToString())
+    return b"".join(parts)
 
 
 def _one_line(text: str) -> str:
@@ -119,7 +135,7 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
     except RequestError as exc:
         print(f"protoc-gen-platform: error: {exc}", file=sys.stderr)
         return 1
-    response = generate(request).SerializeToString()
+    response = encode_response(request)
     try:
         sys.stdout.buffer.write(response)
         sys.stdout.buffer.flush()

@@ -12,6 +12,9 @@ import black
 import pytest
 
 from protoc_gen_platform.formatting import format_python
+from protoc_gen_platform.options import Options
+from protoc_gen_platform.parallel import Encoded
+from protoc_gen_platform.plugin import encode_response, generate
 from support import platform_modules, proto_files, protoc, read_tree
 
 SERVICE_FILES = {
@@ -110,15 +113,38 @@ def test_parallel_and_sequential_rendering_agree(
     from test_plugin_io import _request
 
     import protoc_gen_platform.pipeline as pipeline
-    from protoc_gen_platform.plugin import generate
 
     request = _request(proto_files())
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
     assert pipeline._workers(len(request.file_to_generate), 13) >= 2
-    parallel = generate(request).SerializeToString()
+    output = pipeline.generate_files(request, Options())
+    assert any(isinstance(item, Encoded) for item in output)  # a worker's block
+    parallel = encode_response(request)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 10**6)
     assert pipeline._workers(len(request.file_to_generate), 13) == 1
+    assert encode_response(request) == parallel
     assert generate(request).SerializeToString() == parallel
+
+
+def test_parallel_rendering_fills_the_cache_and_reads_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_plugin_io import _request
+
+    import protoc_gen_platform.pipeline as pipeline
+
+    request = _request(proto_files())
+    uncached = encode_response(request)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
+    monkeypatch.setenv("PROTOC_GEN_PLATFORM_CACHE", str(tmp_path))
+    assert encode_response(request) == uncached  # workers fill the cache
+    entries = sorted((tmp_path / "modules").rglob("*.py"))
+    assert len(entries) == 2 * 13  # every _platform and _testing module
+    for entry in [e for e in entries if e.name.endswith("_platform.py")][:6]:
+        entry.unlink()  # six files' modules rendered again, in two processes
+    assert encode_response(request) == uncached
+    assert sorted((tmp_path / "modules").rglob("*.py")) == entries
+    assert encode_response(request) == uncached  # all from the cache
 
 
 def test_test_kit_false_leaves_the_fakes_out(tmp_path: Path, sdk_out: Path) -> None:
