@@ -114,6 +114,8 @@ def test_parallel_and_sequential_rendering_agree(
 
     import protoc_gen_platform.pipeline as pipeline
 
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    assert f"Requests of {pipeline.PARALLEL_MIN_SERVICES} services" in readme
     request = _request(proto_files())
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
     assert pipeline._workers(len(request.file_to_generate), 13) >= 2
