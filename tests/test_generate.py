@@ -128,6 +128,25 @@ def test_parallel_and_sequential_rendering_agree(
     assert generate(request).SerializeToString() == parallel
 
 
+def test_workers_without_a_spool_folder_answer_through_the_pipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from test_plugin_io import _request
+
+    import protoc_gen_platform.parallel as parallel
+    import protoc_gen_platform.pipeline as pipeline
+
+    request = _request(proto_files())
+    sequential = encode_response(request)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
+
+    def unwritable(**_: object) -> str:
+        raise OSError("no temporary folder")
+
+    monkeypatch.setattr(parallel.tempfile, "mkdtemp", unwritable)
+    assert encode_response(request) == sequential
+
+
 def test_parallel_rendering_fills_the_cache_and_reads_it_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
