@@ -339,9 +339,9 @@ class _Builder:
         self.map_entries = map_entries
         self.types = types
         self.comments: dict[Path, str] = {
-            tuple(loc.path): _clean_comment(loc.leading_comments)
+            tuple(loc.path): _clean_comment(text)
             for loc in fd.source_code_info.location
-            if loc.leading_comments
+            if (text := loc.leading_comments)
         }
 
     def comment(self, path: Path) -> str:
@@ -467,12 +467,15 @@ def _build_file(
 
 
 def _kind(client_streaming: bool, server_streaming: bool) -> StreamingKind:
-    return {
-        (False, False): StreamingKind.UNARY_UNARY,
-        (False, True): StreamingKind.UNARY_STREAM,
-        (True, False): StreamingKind.STREAM_UNARY,
-        (True, True): StreamingKind.STREAM_STREAM,
-    }[(client_streaming, server_streaming)]
+    return _KINDS[(client_streaming, server_streaming)]
+
+
+_KINDS = {
+    (False, False): StreamingKind.UNARY_UNARY,
+    (False, True): StreamingKind.UNARY_STREAM,
+    (True, False): StreamingKind.STREAM_UNARY,
+    (True, True): StreamingKind.STREAM_STREAM,
+}
 
 
 def _idempotency(level: int) -> Idempotency:
