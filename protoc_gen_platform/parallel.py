@@ -40,7 +40,6 @@ class Encoded:
     passes it on as it is: serialized protobuf messages merge when they are
     concatenated, and repeated fields keep their order."""
 
-    paths: tuple[str, ...]
     data: bytes
 
 
@@ -62,7 +61,6 @@ class Work:
 class _Spooled:
     """A worker's encoded share, left in ``file``."""
 
-    paths: tuple[str, ...]
     file: str
 
 
@@ -94,7 +92,7 @@ def render_in_parallel(
                 raise share
             if isinstance(share, _Spooled):
                 with open(share.file, "rb") as spooled:
-                    output.append(Encoded(share.paths, spooled.read()))
+                    output.append(Encoded(spooled.read()))
             elif isinstance(share, Encoded):
                 output.append(share)
             else:
@@ -140,13 +138,13 @@ def _render_share(share: int) -> Files | Encoded | _Spooled | GenerationError:
             for path, content in files
         ]
     )
-    paths, data = tuple(path for path, _ in files), response.SerializeToString()
+    data = response.SerializeToString()
     if share == 0 or spool is None:
-        return Encoded(paths, data)
+        return Encoded(data)
     file = os.path.join(spool, f"{share}.bin")
     try:
         with open(file, "wb") as spooled:
             spooled.write(data)
     except OSError:
-        return Encoded(paths, data)
-    return _Spooled(paths, file)
+        return Encoded(data)
+    return _Spooled(file)
