@@ -194,13 +194,13 @@ PHASES = r"""
 import sys, time
 t0 = time.perf_counter()
 from google.protobuf.compiler import plugin_pb2
-from protoc_gen_platform import formatting, model, options, render, views
+from protoc_gen_platform import formatting, model_builder, options, render, views
 t1 = time.perf_counter()
 request = plugin_pb2.CodeGeneratorRequest.FromString(sys.stdin.buffer.read())
 render._environment().get_template("module.py.j2")
 render._environment().get_template("testing.py.j2")
 t2 = time.perf_counter()
-m = model.build_model(request)
+m = model_builder.build_model(request)
 built = [m.files[name] for name in m.files]  # a file is built on first lookup
 t3 = time.perf_counter()
 vs = [views.module_view(m, m.files[f], options.Options()) for f in m.to_generate if m.files[f].services]

@@ -21,7 +21,8 @@ from google.protobuf.compiler import plugin_pb2
 
 from . import naming
 from .formatting import format_with_black
-from .model import Method, Model, Service, StreamingKind, build_model
+from .model import Method, Model, Service, StreamingKind
+from .model_builder import build_model
 from .options import Options
 from .paths import module_name
 from .patterns import pagination, result_oneof

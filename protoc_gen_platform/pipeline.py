@@ -61,7 +61,7 @@ def generate_files(
     """Every file the response carries, in a stable order (see :data:`Output`)."""
     by_name = {fd.name: fd for fd in request.proto_file}
     if len(by_name) != len(request.proto_file):
-        from .model import build_model
+        from .model_builder import build_model
 
         build_model(request)  # names the duplicated file
     for name in request.file_to_generate:
@@ -163,7 +163,7 @@ def _render_all(
     """Render the modules in order, across the cores when there are enough
     of them, and store them in the cache. With ``encode``, the worker
     processes' shares come back encoded."""
-    from .model import build_model
+    from .model_builder import build_model
 
     model = build_model(request)
     bytecode_dir = cache.jinja_directory()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from protoc_gen_platform.model import Idempotency, Model, StreamingKind, build_model
+from protoc_gen_platform.model import Idempotency, Model, StreamingKind
+from protoc_gen_platform.model_builder import build_model
 from support import proto_files, request
 
 

@@ -1,0 +1,347 @@
+"""Building the model from a CodeGeneratorRequest: the descriptors wrapped
+in the frozen dataclasses of :mod:`protoc_gen_platform.model`.
+
+A file's objects are built the first time the file, or a type it declares,
+is looked up (see :func:`build_model`).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Mapping
+
+from google.protobuf import descriptor_pb2
+from google.protobuf.compiler import plugin_pb2
+
+from .errors import GenerationError
+from .model import (
+    Enum,
+    Field,
+    Idempotency,
+    Message,
+    Method,
+    Model,
+    ProtoFile,
+    Service,
+    StreamingKind,
+    TypeDecl,
+)
+
+__all__ = ["build_model"]
+
+_FDP = descriptor_pb2.FieldDescriptorProto
+_MethodOptions = descriptor_pb2.MethodOptions
+
+# SourceCodeInfo paths: field numbers inside FileDescriptorProto and friends.
+_FILE_MESSAGE, _FILE_ENUM, _FILE_SERVICE = 4, 5, 6
+_MESSAGE_FIELD, _MESSAGE_NESTED, _MESSAGE_ENUM = 2, 3, 4
+_SERVICE_METHOD = 2
+
+Path = tuple[int, ...]
+
+
+def build_model(request: plugin_pb2.CodeGeneratorRequest) -> Model:
+    """Wrap every file of ``request`` in model objects.
+
+    A file's objects are built the first time the file, or a type it declares,
+    is looked up: a request carries every dependency of the files to generate,
+    most of which are never read, and each worker process of a parallel run
+    then builds only what its own share reads.
+
+    Raises:
+        GenerationError: when ``file_to_generate`` names a file that the request
+            does not carry, or a file is listed twice.
+    """
+    sources: dict[str, descriptor_pb2.FileDescriptorProto] = {}
+    declared_in: dict[str, str] = {}
+    map_entries: set[str] = set()
+    for fd in request.proto_file:
+        if fd.name in sources:
+            raise GenerationError(f"{fd.name}: the request carries this file twice")
+        sources[fd.name] = fd
+        _index_file(fd, declared_in, map_entries)
+    for name in request.file_to_generate:
+        if name not in sources:
+            raise GenerationError(
+                f"{name}: listed in file_to_generate but absent from proto_file"
+            )
+    files = _Files(sources, map_entries)
+    return Model(
+        files=files,
+        to_generate=tuple(request.file_to_generate),
+        types=_Types(declared_in, files),
+    )
+
+
+def _index_file(
+    fd: descriptor_pb2.FileDescriptorProto,
+    declared_in: dict[str, str],
+    map_entries: set[str],
+) -> None:
+    """Note the file of every message and enum ``fd`` declares, and its map entries."""
+    for e in fd.enum_type:
+        declared_in[_join(fd.package, e.name)] = fd.name
+    for path, msg in _walk_messages(fd.message_type, ()):
+        full_name = _join(fd.package, ".".join(path))
+        declared_in[full_name] = fd.name
+        if msg.options.map_entry:
+            map_entries.add(full_name)
+        for e in msg.enum_type:
+            declared_in[f"{full_name}.{e.name}"] = fd.name
+
+
+class _Files(Mapping[str, ProtoFile]):
+    """The request's files by name, each built on first lookup."""
+
+    def __init__(
+        self,
+        sources: dict[str, descriptor_pb2.FileDescriptorProto],
+        map_entries: set[str],
+    ) -> None:
+        self._sources = sources
+        self._map_entries = map_entries
+        self._built: dict[str, ProtoFile] = {}
+        self.types: dict[str, TypeDecl] = {}
+        """The types of the files built so far, by full name."""
+
+    def __getitem__(self, name: str) -> ProtoFile:
+        built = self._built.get(name)
+        if built is None:
+            built = _build_file(self._sources[name], self._map_entries, self.types)
+            self._built[name] = built
+        return built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sources
+
+
+class _Types(Mapping[str, TypeDecl]):
+    """Every message and enum by full name; a lookup builds the declaring file."""
+
+    def __init__(self, declared_in: dict[str, str], files: _Files) -> None:
+        self._declared_in = declared_in
+        self._files = files
+
+    def __getitem__(self, full_name: str) -> TypeDecl:
+        decl = self.get(full_name)
+        if decl is None:
+            raise KeyError(full_name)
+        return decl
+
+    def get(  # type: ignore[override]
+        self, full_name: str, default: TypeDecl | None = None
+    ) -> TypeDecl | None:
+        """The type called ``full_name``, else ``default``; the views look
+        types up by the thousand, so this skips Mapping's KeyError round trip."""
+        decl = self._files.types.get(full_name)
+        if decl is None:
+            file = self._declared_in.get(full_name)
+            if file is None:
+                return default
+            self._files[file]  # builds the file, which registers its types
+            decl = self._files.types[full_name]
+        return decl
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._declared_in)
+
+    def __len__(self) -> int:
+        return len(self._declared_in)
+
+    def __contains__(self, full_name: object) -> bool:
+        return full_name in self._declared_in
+
+
+def _walk_messages(
+    messages: object, prefix: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], descriptor_pb2.DescriptorProto]]:
+    found: list[tuple[tuple[str, ...], descriptor_pb2.DescriptorProto]] = []
+    for msg in messages:  # type: ignore[attr-defined]
+        path = prefix + (msg.name,)
+        found.append((path, msg))
+        found.extend(_walk_messages(msg.nested_type, path))
+    return found
+
+
+def _join(package: str, name: str) -> str:
+    return f"{package}.{name}" if package else name
+
+
+class _Builder:
+    """Builds the model objects of one file, with its comments at hand."""
+
+    def __init__(
+        self,
+        fd: descriptor_pb2.FileDescriptorProto,
+        map_entries: set[str],
+        types: dict[str, TypeDecl],
+    ) -> None:
+        self.fd = fd
+        self.map_entries = map_entries
+        self.types = types
+        self.comments: dict[Path, str] = {
+            tuple(loc.path): _clean_comment(text)
+            for loc in fd.source_code_info.location
+            if (text := loc.leading_comments)
+        }
+
+    def comment(self, path: Path) -> str:
+        return self.comments.get(path, "")
+
+    def enum(
+        self, proto: descriptor_pb2.EnumDescriptorProto, scope: str, path: Path
+    ) -> Enum:
+        local = f"{scope}.{proto.name}" if scope else proto.name
+        decl = Enum(
+            full_name=_join(self.fd.package, local),
+            file=self.fd.name,
+            local_name=local,
+            values=tuple(v.name for v in proto.value),
+            comment=self.comment(path),
+        )
+        self.types[decl.full_name] = decl
+        return decl
+
+    def message(
+        self, proto: descriptor_pb2.DescriptorProto, scope: str, path: Path
+    ) -> Message:
+        local = f"{scope}.{proto.name}" if scope else proto.name
+        real_oneofs = [
+            o.name
+            for i, o in enumerate(proto.oneof_decl)
+            if not any(
+                f.proto3_optional and f.oneof_index == i
+                for f in proto.field
+                if f.HasField("oneof_index")
+            )
+        ]
+        fields = tuple(
+            self.field(f, proto, path + (_MESSAGE_FIELD, i))
+            for i, f in enumerate(proto.field)
+        )
+        decl = Message(
+            full_name=_join(self.fd.package, local),
+            file=self.fd.name,
+            local_name=local,
+            fields=fields,
+            oneofs=tuple(real_oneofs),
+            nested=tuple(
+                self.message(m, local, path + (_MESSAGE_NESTED, i))
+                for i, m in enumerate(proto.nested_type)
+            ),
+            enums=tuple(
+                self.enum(e, local, path + (_MESSAGE_ENUM, i))
+                for i, e in enumerate(proto.enum_type)
+            ),
+            is_map_entry=proto.options.map_entry,
+            comment=self.comment(path),
+        )
+        self.types[decl.full_name] = decl
+        return decl
+
+    def field(
+        self,
+        proto: descriptor_pb2.FieldDescriptorProto,
+        owner: descriptor_pb2.DescriptorProto,
+        path: Path,
+    ) -> Field:
+        type_name = proto.type_name.lstrip(".")
+        oneof = None
+        if proto.HasField("oneof_index") and not proto.proto3_optional:
+            oneof = owner.oneof_decl[proto.oneof_index].name
+        return Field(
+            name=proto.name,
+            number=proto.number,
+            type=proto.type,
+            type_name=type_name,
+            repeated=proto.label == _FDP.LABEL_REPEATED,
+            is_map=type_name in self.map_entries,
+            oneof=oneof,
+            comment=self.comment(path),
+        )
+
+    def service(
+        self, proto: descriptor_pb2.ServiceDescriptorProto, path: Path
+    ) -> Service:
+        full_name = _join(self.fd.package, proto.name)
+        methods = tuple(
+            Method(
+                name=m.name,
+                path=f"/{full_name}/{m.name}",
+                input_type=m.input_type.lstrip("."),
+                output_type=m.output_type.lstrip("."),
+                kind=_kind(m.client_streaming, m.server_streaming),
+                idempotency=_idempotency(m.options.idempotency_level),
+                deprecated=m.options.deprecated,
+                comment=self.comment(path + (_SERVICE_METHOD, i)),
+            )
+            for i, m in enumerate(proto.method)
+        )
+        return Service(
+            name=proto.name,
+            full_name=full_name,
+            methods=methods,
+            deprecated=proto.options.deprecated,
+            comment=self.comment(path),
+        )
+
+
+def _build_file(
+    fd: descriptor_pb2.FileDescriptorProto,
+    map_entries: set[str],
+    types: dict[str, TypeDecl],
+) -> ProtoFile:
+    b = _Builder(fd, map_entries, types)
+    return ProtoFile(
+        name=fd.name,
+        package=fd.package,
+        syntax=fd.syntax or "proto2",
+        dependencies=tuple(fd.dependency),
+        services=tuple(
+            b.service(s, (_FILE_SERVICE, i)) for i, s in enumerate(fd.service)
+        ),
+        messages=tuple(
+            b.message(m, "", (_FILE_MESSAGE, i)) for i, m in enumerate(fd.message_type)
+        ),
+        enums=tuple(b.enum(e, "", (_FILE_ENUM, i)) for i, e in enumerate(fd.enum_type)),
+    )
+
+
+def _kind(client_streaming: bool, server_streaming: bool) -> StreamingKind:
+    return _KINDS[(client_streaming, server_streaming)]
+
+
+_KINDS = {
+    (False, False): StreamingKind.UNARY_UNARY,
+    (False, True): StreamingKind.UNARY_STREAM,
+    (True, False): StreamingKind.STREAM_UNARY,
+    (True, True): StreamingKind.STREAM_STREAM,
+}
+
+
+def _idempotency(level: int) -> Idempotency:
+    if level == _MethodOptions.NO_SIDE_EFFECTS:
+        return Idempotency.NO_SIDE_EFFECTS
+    if level == _MethodOptions.IDEMPOTENT:
+        return Idempotency.IDEMPOTENT
+    return Idempotency.UNKNOWN
+
+
+def _clean_comment(text: str) -> str:
+    """Normalise a protoc leading comment: CRLF to LF, common indent removed."""
+    if text.count("\n") == 1 and text.endswith("\n") and "\r" not in text:
+        return text.strip(" \n")  # the usual one-line "// Comment." case
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [line.rstrip() for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines)
