@@ -74,15 +74,17 @@ def render_in_parallel(
     (this one included) that each take a run of files with about as many
     ``services``."""
     global _WORK
+    spool: str | None = None
     try:
-        spool: str | None = tempfile.mkdtemp(prefix="protoc-gen-platform-")
-    except OSError:
-        spool = None  # the shares come back through the pool's pipe
-    _WORK = (work, _split(names, services, workers), spool)
-    # Objects that exist now are only read by the workers: frozen, the
-    # collector leaves them alone, so forked pages stay shared.
-    gc.freeze()
-    try:
+        if work.encode:
+            try:
+                spool = tempfile.mkdtemp(prefix="protoc-gen-platform-")
+            except OSError:
+                pass  # the shares come back through the pool's pipe
+        _WORK = (work, _split(names, services, workers), spool)
+        # Objects that exist now are only read by the workers: frozen, the
+        # collector leaves them alone, so forked pages stay shared.
+        gc.freeze()
         with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
             others = pool.map_async(_render_share, range(1, workers))
             shares = [_render_share(0), *others.get()]

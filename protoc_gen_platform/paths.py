@@ -6,6 +6,7 @@ import functools
 import os
 
 __all__ = [
+    "PACKAGE_DIR",
     "PLATFORM_SUFFIX",
     "TESTING_SUFFIX",
     "module_name",

@@ -30,7 +30,14 @@ if TYPE_CHECKING:
     from .model import Model
     from .parallel import Encoded
 
-__all__ = ["generate_files", "package_markers", "runtime_files"]
+__all__ = [
+    "Files",
+    "Output",
+    "generate_files",
+    "package_markers",
+    "render_modules",
+    "runtime_files",
+]
 _RUNTIME_SOURCE = os.path.join(PACKAGE_DIR, "runtime")
 _ERROR_PACKAGE, _ERROR_MESSAGE = "platform.common", "Error"
 
@@ -102,7 +109,9 @@ def generate_files(
         }
         output.extend((path, found.get(path) or rendered[path]) for _, path in outputs)
     else:
-        output.extend((path, found[path] or "") for _, path in outputs)
+        output.extend(
+            (p, content) for p, content in found.items() if content is not None
+        )
     if outputs and options.emit_runtime:
         output.extend(runtime_files(options.runtime_package))
     if options.package_markers:

@@ -157,13 +157,13 @@ def test_out_dir_parameter_form_works(tmp_path: Path) -> None:
 def test_internal_errors_are_one_line_not_tracebacks(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import protoc_gen_platform.model as model
+    import protoc_gen_platform.model_builder as model_builder
     import protoc_gen_platform.plugin as plugin
 
     def explode(*args: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr(model, "build_model", explode)
+    monkeypatch.setattr(model_builder, "build_model", explode)
     monkeypatch.delenv(plugin.DEBUG_ENV, raising=False)
     response = plugin.generate(_request(["auth/v1/auth.proto"]))
     assert response.error.startswith("internal error: KeyError: 'boom'")

@@ -365,3 +365,60 @@ def test_hand_written_handlers_abort_with_the_public_helpers(m: Modules) -> None
     caught.append(asyncio.run(scenario()))
     for received in caught:
         assert (received.reason, received.metadata) == ("GONE", {"id": "7"})
+
+
+def test_a_hand_written_stream_ends_with_the_public_helper(m: Modules) -> None:
+    error = m.rt.UnavailableError("reset", reason="RESET", metadata={"at": "2"})
+    events = [
+        m.etl_pb2.StreamRunEventsResponse(event=m.etl_pb2.RunEvent(sequence=n))
+        for n in (1, 2)
+    ]
+
+    def behaviour(request: bytes, context: grpc.ServicerContext) -> Iterator[bytes]:
+        context.set_trailing_metadata((("x-own", "1"),))
+        for event in events:
+            yield event.SerializeToString()
+        m.rt.end_stream(context, error)
+
+    def register(server: Any) -> None:
+        server.add_generic_rpc_handlers(
+            (
+                grpc.method_handlers_generic_handler(
+                    "platform.etl.v1.EtlService",
+                    {
+                        "StreamRunEvents": grpc.unary_stream_rpc_method_handler(
+                            behaviour
+                        )
+                    },
+                ),
+            )
+        )
+
+    request = m.etl_pb2.StreamRunEventsRequest(run_id="r")
+    with sync_server(register) as target:
+        with m.etl.EtlServiceClient.connect(target, insecure=True) as client:
+            received = []
+            with pytest.raises(m.rt.UnavailableError) as info:
+                for response in client.stream_run_events(request):
+                    received.append(response)
+    assert received == events
+    assert (info.value.reason, info.value.metadata) == ("RESET", {"at": "2"})
+    assert dict(info.value.__cause__.trailing_metadata())["x-own"] == "1"
+
+    async def scenario() -> tuple[list[Any], Any]:
+        # A synchronous handler on an asyncio server runs in grpc's threads.
+        async with aio_server(register, migration_threads=2) as target:
+            async with m.etl.EtlServiceAsyncClient.connect(
+                target, insecure=True
+            ) as client:
+                seen = []
+                try:
+                    async for response in client.stream_run_events(request):
+                        seen.append(response)
+                except m.rt.UnavailableError as exc:
+                    return seen, exc
+        return seen, None
+
+    seen, caught = asyncio.run(scenario())
+    assert seen == events
+    assert caught is not None and caught.reason == "RESET"

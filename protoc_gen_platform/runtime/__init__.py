@@ -31,7 +31,7 @@ from ._client.tokens import AsyncRefreshingToken, Grant, RefreshingToken, grant
 
 # What servers use: servicer bases, registration, aborting, authentication,
 # pagination.
-from ._server.aborting import abort, abort_async, to_status
+from ._server.aborting import abort, abort_async, end_stream, to_status
 from ._server.auth import (
     AsyncAuthInterceptor,
     AsyncValidator,
@@ -161,6 +161,7 @@ __all__ = [
     "add_service",
     "current_principal",
     "current_request_id",
+    "end_stream",
     "from_rpc_error",
     "grant",
     "open_async_channel",

@@ -21,6 +21,7 @@ __all__ = [
     "abort_async",
     "abort_async_with",
     "abort_sync_with",
+    "end_stream",
     "end_sync_stream_with",
     "to_status",
 ]
@@ -91,8 +92,19 @@ async def abort_async_with(
 
 def abort(context: grpc.ServicerContext, error: PlatformError) -> NoReturn:
     """End the call being served with ``error``, as the generated glue sends
-    it. For synchronous handlers; see :func:`abort_async` for asyncio ones."""
+    it. For synchronous handlers; see :func:`abort_async` for asyncio ones,
+    and :func:`end_stream` for a synchronous handler's response stream."""
     abort_sync_with(context, to_status(error))
+
+
+def end_stream(context: grpc.ServicerContext, error: PlatformError) -> None:
+    """Set ``error`` as the end of a synchronous handler's response stream,
+    after the responses it yielded; the handler then returns.
+
+    This is how the generated glue ends such a stream: an :func:`abort` there
+    could overtake responses still queued when the handler runs on an
+    asyncio server."""
+    end_sync_stream_with(context, to_status(error))
 
 
 async def abort_async(
