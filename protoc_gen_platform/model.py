@@ -172,6 +172,9 @@ class Model:
     files: Mapping[str, ProtoFile]
     to_generate: tuple[str, ...]
     types: Mapping[str, TypeDecl]
+    imports: Mapping[str, tuple[str, ...]]
+    """Each file's direct imports: its ``dependencies``, known without
+    building the file's objects."""
 
     def message(self, full_name: str) -> Message:
         """The message called ``full_name``; its absence is a GenerationError."""

@@ -69,6 +69,7 @@ def build_model(request: plugin_pb2.CodeGeneratorRequest) -> Model:
         files=files,
         to_generate=tuple(request.file_to_generate),
         types=_Types(declared_in, files),
+        imports={name: tuple(fd.dependency) for name, fd in sources.items()},
     )
 
 

@@ -101,10 +101,10 @@ def uses_error_type(model: Model, proto_file: str) -> bool:
         name = pending.pop()
         if name == target.file:
             return True
-        if name in seen or name not in model.files:
+        if name in seen or name not in model.imports:
             continue
         seen.add(name)
-        pending.extend(model.files[name].dependencies)
+        pending.extend(model.imports[name])
     return False
 
 

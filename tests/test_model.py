@@ -77,3 +77,18 @@ def test_types_index_covers_nested_messages_and_map_entries() -> None:
         "success": "result",
         "error": "result",
     }
+
+
+def test_files_are_built_on_first_lookup_and_imports_need_none() -> None:
+    model = _model()
+    built = model.files._built  # type: ignore[attr-defined]
+    assert not built
+    assert model.imports == {
+        name: tuple(fd.dependency) for name, fd in model.files._sources.items()  # type: ignore[attr-defined]
+    }
+    assert not built  # reading the imports built no file
+    decl = model.types["platform.auth.v1.ValidateTokenRequest"]
+    assert list(built) == [decl.file]  # a type lookup builds its file alone
+    assert {name: model.files[name].dependencies for name in model.files} == dict(
+        model.imports
+    )
