@@ -131,6 +131,13 @@ class OutputCache:
         except OSError:
             pass
 
+    def put_files(self, files: Iterable[tuple[str, str]], keys: dict[str, str]) -> None:
+        """Store each ``(path, content)`` of ``files`` under its key in ``keys``
+        (paths without a key are not stored)."""
+        for path, content in files:
+            if path in keys:
+                self.put(keys[path], content)
+
     def jinja_directory(self) -> str | None:
         """Where Jinja may keep compiled templates, if the cache is on."""
         if self.directory is None:

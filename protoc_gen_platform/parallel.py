@@ -129,9 +129,7 @@ def _render_share(share: int) -> Files | Encoded | _Spooled | GenerationError:
         )
     except GenerationError as exc:
         return exc
-    for path, content in files:
-        if path in work.keys:
-            work.cache.put(work.keys[path], content)
+    work.cache.put_files(files, work.keys)
     if not work.encode:
         return files
     response = plugin_pb2.CodeGeneratorResponse(

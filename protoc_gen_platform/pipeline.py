@@ -189,9 +189,7 @@ def _render_all(
         work = Work(model, options, bytecode_dir, cache, keys, encode)
         return render_in_parallel(work, names, services, workers)
     files = render_modules(model, names, options, bytecode_dir)
-    for path, content in files:
-        if path in keys:
-            cache.put(keys[path], content)
+    cache.put_files(files, keys)
     return list(files)
 
 
