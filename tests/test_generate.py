@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import black
 import pytest
 
+from protoc_gen_platform.errors import GenerationError
 from protoc_gen_platform.formatting import format_python
 from protoc_gen_platform.options import Options
 from protoc_gen_platform.parallel import Encoded
@@ -128,7 +132,7 @@ def test_parallel_and_sequential_rendering_agree(
     assert generate(request).SerializeToString() == parallel
 
 
-def test_workers_without_a_spool_folder_answer_through_the_pipe(
+def test_workers_without_a_temporary_file_answer_through_a_pipe(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from test_plugin_io import _request
@@ -140,11 +144,82 @@ def test_workers_without_a_spool_folder_answer_through_the_pipe(
     sequential = encode_response(request)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
 
-    def unwritable(**_: object) -> str:
+    def unwritable(*_: object, **__: object) -> object:
         raise OSError("no temporary folder")
 
-    monkeypatch.setattr(parallel.tempfile, "mkdtemp", unwritable)
+    pipes: list[tuple[int, int]] = []
+    os_pipe = os.pipe
+
+    def pipe() -> tuple[int, int]:
+        pipes.append(os_pipe())
+        return pipes[-1]
+
+    monkeypatch.setattr(parallel.tempfile, "TemporaryFile", unwritable)
+    monkeypatch.setattr(parallel.os, "pipe", pipe)
+    before = _open_descriptors()
     assert encode_response(request) == sequential
+    assert pipes  # the workers' shares came through them
+    assert _open_descriptors() == before
+
+
+def _open_descriptors() -> list[str]:
+    return sorted(os.listdir("/proc/self/fd"))
+
+
+def _fail_in_workers(
+    monkeypatch: pytest.MonkeyPatch, failure: Callable[[list[str]], None]
+) -> None:
+    """Render in parallel, with ``failure`` run on each share a worker
+    process renders (never on the parent's)."""
+    import protoc_gen_platform.parallel as parallel
+    import protoc_gen_platform.pipeline as pipeline
+
+    parent = os.getpid()
+    render = parallel.render_modules
+
+    def render_modules(model: Any, names: list[str], *args: Any) -> Any:
+        if os.getpid() != parent:
+            failure(names)
+        return render(model, names, *args)
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
+    monkeypatch.setattr(parallel, "render_modules", render_modules)
+
+
+def test_an_error_in_a_worker_process_is_the_plugins_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from test_plugin_io import _request
+
+    def refuse(names: list[str]) -> None:
+        raise GenerationError(f"{names[0]}: refused by the test")
+
+    _fail_in_workers(monkeypatch, refuse)
+    response = generate(_request(proto_files()))
+    assert response.error.endswith(": refused by the test")
+    assert "\n" not in response.error and not response.file
+
+
+def test_a_worker_process_that_dies_is_named_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from test_plugin_io import _request
+
+    def die(_: list[str]) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    _fail_in_workers(monkeypatch, die)
+    request = _request(proto_files())
+    before = _open_descriptors()
+    response = generate(request)
+    assert _open_descriptors() == before
+    first_of_second_share = re.match(r"([\w/]+\.proto): ", response.error)
+    assert first_of_second_share, response.error
+    assert first_of_second_share[1] in request.file_to_generate
+    assert response.error.endswith(
+        "the worker process rendering it was stopped by signal 9 without an answer"
+    )
+    assert not response.file
 
 
 def test_parallel_rendering_fills_the_cache_and_reads_it_back(
