@@ -23,6 +23,7 @@ import os
 import pickle
 import signal
 import tempfile
+import threading
 
 from google.protobuf.compiler import plugin_pb2
 
@@ -36,7 +37,8 @@ __all__ = ["Encoded", "Work", "render_in_parallel"]
 
 _ENCODED, _FAILED = b"E", b"X"
 """The first byte of a worker's answer: its share encoded, or its exception
-pickled."""
+pickled. The next eight bytes give the length of what follows."""
+_HEADER = 9
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -75,7 +77,7 @@ def render_in_parallel(
     # collector leaves them alone, so forked pages stay shared.
     gc.freeze()
     try:
-        children.extend(_Worker.start(work, share) for share in others)
+        children.extend(_Worker.start(work, share) for share in others if share)
         files = _render(work, first)
         output: Output = [Encoded(_encode(files))] if work.encode else list(files)
         for child in children:
@@ -93,12 +95,14 @@ def render_in_parallel(
 
 
 def _split(names: list[str], services: dict[str, int], parts: int) -> list[list[str]]:
-    """``names`` cut into ``parts`` runs, in order, of about as many services."""
+    """``names`` cut into ``parts`` runs, in order, of about as many services
+    (a file goes to the run where its middle falls)."""
     total = max(1, sum(services[name] for name in names))
     shares: list[list[str]] = [[] for _ in range(parts)]
     done = 0
     for name in names:
-        shares[min(parts - 1, done * parts // total)].append(name)
+        middle = 2 * done + services[name]
+        shares[min(parts - 1, middle * parts // (2 * total))].append(name)
         done += services[name]
     return shares
 
@@ -121,52 +125,59 @@ def _encode(files: Files) -> bytes:
 
 
 class _Worker:
-    """A forked process rendering one share, and where its answer goes: an
-    unnamed temporary file (read once the worker has exited) or, failing
-    that, a pipe (read until the worker closes it)."""
+    """A forked process rendering one share, and how its answer comes back.
 
-    def __init__(self, pid: int, fd: int, is_file: bool, first: str) -> None:
-        self.pid, self.fd, self.is_file, self.first = pid, fd, is_file, first
-        self.running = True
+    The answer goes into an unnamed temporary file, or, where none can be
+    made, into a pipe. Either way the worker closes its end of the pipe once
+    it has written: the parent reads the answer then, without waiting for the
+    worker's exit (the kernel freeing its copy of the memory: 2 ms at 100
+    services, 5 ms at 1000), and a daemon thread reaps it. An answer starts
+    with its kind and its length, so one cut short by a worker's death is
+    never taken for whole.
+    """
+
+    def __init__(self, pid: int, pipe: int, file: int | None, first: str) -> None:
+        self.pid, self.pipe, self.file, self.first = pid, pipe, file, first
+        self.running, self.answered = True, False
 
     @classmethod
     def start(cls, work: Work, names: list[str]) -> _Worker:
         """Fork a worker for ``names``."""
+        file: int | None
         try:
             with tempfile.TemporaryFile() as spool:
-                read_fd = write_fd = os.dup(spool.fileno())
-            is_file = True
+                file = os.dup(spool.fileno())
         except OSError:
-            read_fd, write_fd = os.pipe()
-            is_file = False
+            file = None
+        pipe, end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: answer, then leave without any cleanup
             status = 1
             try:
-                _answer(work, names, write_fd)
+                os.close(pipe)
+                _answer(work, names, end if file is None else file)
+                os.close(end)
                 status = 0
             finally:
                 os._exit(status)
-        if not is_file:
-            os.close(write_fd)  # the worker's end: the parent sees EOF when it exits
-        return cls(pid, read_fd, is_file, names[0])
+        os.close(end)  # the worker's: the parent reads EOF once it is closed
+        return cls(pid, pipe, file, names[0])
 
     def answer(self) -> bytes:
         """The worker's share, encoded; its exception is raised here."""
-        if self.is_file:
-            status = self._wait()
-            data = _read_all(self.fd, 0)
-        else:
-            data = _read_all(self.fd, None)
-            status = self._wait()
-        if data[:1] == _FAILED:
-            raise pickle.loads(data[1:])
-        if status != 0 or data[:1] != _ENCODED:
+        data = _read_all(self.pipe, None)
+        if self.file is not None:
+            data = _read_all(self.file, 0)
+        kind, size, body = data[:1], data[1:_HEADER], data[_HEADER:]
+        if kind not in (_ENCODED, _FAILED) or int.from_bytes(size, "big") != len(body):
             raise GenerationError(
                 f"{self.first}: the worker process rendering it "
-                f"{_describe(status)} without an answer"
+                f"{_describe(self._wait())} without an answer"
             )
-        return data[1:]
+        self.answered = True  # and exiting
+        if kind == _FAILED:
+            raise pickle.loads(body)
+        return body
 
     def _wait(self) -> int:
         _, status = os.waitpid(self.pid, 0)
@@ -174,26 +185,36 @@ class _Worker:
         return status
 
     def stop(self) -> None:
-        """End the worker if it is still running, and close its channel."""
-        if self.running:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self._wait()
-        os.close(self.fd)
+        """Close the worker's channel, and end it if it has not answered
+        (else it is exiting: a daemon thread reaps it)."""
+        os.close(self.pipe)
+        if self.file is not None:
+            os.close(self.file)
+        if not self.running:
+            return
+        if self.answered:
+            reaper = threading.Thread(target=os.waitpid, args=(self.pid, 0))
+            reaper.daemon = True
+            reaper.start()
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._wait()
 
 
 def _answer(work: Work, names: list[str], fd: int) -> None:
     """In the worker: write its share, or its exception, to ``fd``."""
     try:
-        data = _ENCODED + _encode(_render(work, names))
+        kind, body = _ENCODED, _encode(_render(work, names))
     except Exception as exc:  # carried to the parent, raised there
+        kind = _FAILED
         try:
-            data = _FAILED + pickle.dumps(exc)
+            body = pickle.dumps(exc)
         except Exception:
-            data = _FAILED + pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
-    view = memoryview(data)
+            body = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+    view = memoryview(kind + len(body).to_bytes(_HEADER - 1, "big") + body)
     while view:
         view = view[os.write(fd, view) :]
 

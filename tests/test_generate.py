@@ -287,3 +287,15 @@ def test_a_page_helper_is_left_out_when_an_rpc_has_its_name(tmp_path: Path) -> N
         cwd=out,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_shares_are_runs_of_files_in_order_with_about_as_many_services() -> None:
+    from protoc_gen_platform.parallel import _split
+
+    names = [f"f{i}.proto" for i in range(10)]
+    assert _split(names, dict.fromkeys(names, 10), 2) == [names[:5], names[5:]]
+    assert [len(s) for s in _split(names, dict.fromkeys(names, 1), 3)] == [3, 4, 3]
+    uneven = {"a": 100, "b": 1, "c": 1}
+    shares = _split(list(uneven), uneven, 3)
+    assert [name for share in shares for name in share] == list(uneven)
+    assert ["a"] in shares  # the big file alone: a share may be left empty
