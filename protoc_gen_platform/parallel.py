@@ -128,10 +128,10 @@ class _Worker:
     """A forked process rendering one share, and how its answer comes back.
 
     The answer goes into an unnamed temporary file, or, where none can be
-    made, into a pipe. Either way the worker closes its end of the pipe once
-    it has written: the parent reads the answer then, without waiting for the
-    worker's exit (the kernel freeing its copy of the memory: 2 ms at 100
-    services, 5 ms at 1000), and a daemon thread reaps it. An answer starts
+    made or written, into a pipe. Either way the worker closes its end of the
+    pipe once it has written: the parent reads the answer then, without
+    waiting for the worker's exit (the kernel freeing its copy of the memory:
+    2 ms at 100 services, 5 ms at 1000), and a daemon thread reaps it. An answer starts
     with its kind and its length, so one cut short by a worker's death is
     never taken for whole.
     """
@@ -155,7 +155,7 @@ class _Worker:
             status = 1
             try:
                 os.close(pipe)
-                _answer(work, names, end if file is None else file)
+                _answer(work, names, file, end)
                 os.close(end)
                 status = 0
             finally:
@@ -166,7 +166,7 @@ class _Worker:
     def answer(self) -> bytes:
         """The worker's share, encoded; its exception is raised here."""
         data = _read_all(self.pipe, None)
-        if self.file is not None:
+        if not data and self.file is not None:
             data = _read_all(self.file, 0)
         kind, size, body = data[:1], data[1:_HEADER], data[_HEADER:]
         if kind not in (_ENCODED, _FAILED) or int.from_bytes(size, "big") != len(body):
@@ -204,8 +204,9 @@ class _Worker:
         self._wait()
 
 
-def _answer(work: Work, names: list[str], fd: int) -> None:
-    """In the worker: write its share, or its exception, to ``fd``."""
+def _answer(work: Work, names: list[str], file: int | None, pipe: int) -> None:
+    """In the worker: write its share, or its exception, to ``file`` or, if
+    there is none or it cannot be written (a full disk), to ``pipe``."""
     try:
         kind, body = _ENCODED, _encode(_render(work, names))
     except Exception as exc:  # carried to the parent, raised there
@@ -214,7 +215,18 @@ def _answer(work: Work, names: list[str], fd: int) -> None:
             body = pickle.dumps(exc)
         except Exception:
             body = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
-    view = memoryview(kind + len(body).to_bytes(_HEADER - 1, "big") + body)
+    answer = kind + len(body).to_bytes(_HEADER - 1, "big") + body
+    if file is not None:
+        try:
+            _write_all(file, answer)
+            return
+        except OSError:
+            pass
+    _write_all(pipe, answer)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
 

@@ -162,6 +162,26 @@ def test_workers_without_a_temporary_file_answer_through_a_pipe(
     assert _open_descriptors() == before
 
 
+def test_workers_whose_temporary_file_cannot_be_written_answer_through_a_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_plugin_io import _request
+
+    import protoc_gen_platform.parallel as parallel
+    import protoc_gen_platform.pipeline as pipeline
+
+    request = _request(proto_files())
+    sequential = encode_response(request)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
+    read_only = tmp_path / "read-only"
+    read_only.write_bytes(b"")
+    monkeypatch.setattr(
+        parallel.tempfile, "TemporaryFile", lambda: read_only.open("rb")
+    )
+    assert encode_response(request) == sequential
+    assert read_only.read_bytes() == b""  # nothing went there
+
+
 def _open_descriptors() -> list[str]:
     return sorted(os.listdir("/proc/self/fd"))
 
