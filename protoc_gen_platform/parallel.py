@@ -32,6 +32,7 @@ from .errors import GenerationError
 from .model import Model
 from .options import Options
 from .pipeline import Files, Output, render_modules
+from .response import encode_files
 
 __all__ = ["Encoded", "Work", "render_in_parallel"]
 
@@ -79,7 +80,7 @@ def render_in_parallel(
     try:
         children.extend(_Worker.start(work, share) for share in others if share)
         files = _render(work, first)
-        output: Output = [Encoded(_encode(files))] if work.encode else list(files)
+        output: Output = [Encoded(encode_files(files))] if work.encode else list(files)
         for child in children:
             data = child.answer()
             if work.encode:
@@ -112,16 +113,6 @@ def _render(work: Work, names: list[str]) -> Files:
     files = render_modules(work.model, names, work.options, work.bytecode_dir)
     work.cache.put_files(files, work.keys)
     return files
-
-
-def _encode(files: Files) -> bytes:
-    """``files`` as the ``file`` entries of a serialized response."""
-    return plugin_pb2.CodeGeneratorResponse(
-        file=[
-            plugin_pb2.CodeGeneratorResponse.File(name=path, content=content)
-            for path, content in files
-        ]
-    ).SerializeToString()
 
 
 class _Worker:
@@ -208,7 +199,7 @@ def _answer(work: Work, names: list[str], file: int | None, pipe: int) -> None:
     """In the worker: write its share, or its exception, to ``file`` or, if
     there is none or it cannot be written (a full disk), to ``pipe``."""
     try:
-        kind, body = _ENCODED, _encode(_render(work, names))
+        kind, body = _ENCODED, encode_files(_render(work, names))
     except Exception as exc:  # carried to the parent, raised there
         kind = _FAILED
         try:

@@ -22,6 +22,7 @@ from . import __version__
 from .errors import GenerationError
 from .options import parse_options
 from .pipeline import generate_files
+from .response import encode_files
 
 __all__ = ["RequestError", "encode_response", "generate", "main", "read_request"]
 
@@ -70,9 +71,11 @@ def generate(
 def encode_response(request: plugin_pb2.CodeGeneratorRequest) -> bytes:
     """The serialized response to ``request`` (see :func:`generate`).
 
-    Blocks of files that worker processes encoded go out as they are, between
-    the encodings of the files around them: serialized messages merge when
-    they are concatenated, and the files keep their order.
+    The files follow the response's other fields, encoded by
+    :func:`~protoc_gen_platform.response.encode_files`; blocks of files that
+    worker processes encoded go out as they are, between the encodings of the
+    files around them: serialized messages merge when they are concatenated,
+    and the files keep their order.
     """
     response = _Response(
         supported_features=SUPPORTED_FEATURES,
@@ -92,14 +95,14 @@ def encode_response(request: plugin_pb2.CodeGeneratorRequest) -> bytes:
             f"(set {DEBUG_ENV}=1 for a traceback)"
         )
         return response.SerializeToString()
-    parts = []
+    parts, files = [response.SerializeToString()], []
     for item in output:
         if isinstance(item, tuple):
-            response.file.add(name=item[0], content=item[1])
+            files.append(item)
         else:
-            parts += [response.SerializeToString(), item.data]
-            response = _Response()
-    parts.append(response.SerializeToString())
+            parts += [encode_files(files), item.data]
+            files = []
+    parts.append(encode_files(files))
     return b"".join(parts)
 
 
