@@ -147,19 +147,11 @@ def test_workers_without_a_temporary_file_answer_through_a_pipe(
     def unwritable(*_: object, **__: object) -> object:
         raise OSError("no temporary folder")
 
-    pipes: list[tuple[int, int]] = []
-    os_pipe = os.pipe
-
-    def pipe() -> tuple[int, int]:
-        pipes.append(os_pipe())
-        return pipes[-1]
-
     monkeypatch.setattr(parallel.tempfile, "TemporaryFile", unwritable)
-    monkeypatch.setattr(parallel.os, "pipe", pipe)
-    before = _open_descriptors()
+    channels = _record_channels(monkeypatch)
     assert encode_response(request) == sequential
-    assert pipes  # the workers' shares came through them
-    assert _open_descriptors() == before
+    assert channels  # the workers' pipes, which brought their shares
+    assert not _still_open(channels)
 
 
 def test_workers_whose_temporary_file_cannot_be_written_answer_through_a_pipe(
@@ -182,8 +174,35 @@ def test_workers_whose_temporary_file_cannot_be_written_answer_through_a_pipe(
     assert read_only.read_bytes() == b""  # nothing went there
 
 
-def _open_descriptors() -> list[str]:
-    return sorted(os.listdir("/proc/self/fd"))
+def _record_channels(monkeypatch: pytest.MonkeyPatch) -> set[tuple[int, int]]:
+    """The files (device, inode) of every pipe the workers answer through,
+    recorded as they are made."""
+    import protoc_gen_platform.parallel as parallel
+
+    channels: set[tuple[int, int]] = set()
+    os_pipe = os.pipe
+
+    def pipe() -> tuple[int, int]:
+        ends = os_pipe()
+        status = os.fstat(ends[0])
+        channels.add((status.st_dev, status.st_ino))
+        return ends
+
+    monkeypatch.setattr(parallel.os, "pipe", pipe)
+    return channels
+
+
+def _still_open(channels: set[tuple[int, int]]) -> list[str]:
+    """This process's descriptors still open on one of ``channels``."""
+    open_now = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            status = os.fstat(int(fd))
+        except OSError:
+            continue  # the listing's own descriptor, closed by now
+        if (status.st_dev, status.st_ino) in channels:
+            open_now.append(fd)
+    return open_now
 
 
 def _fail_in_workers(
@@ -230,9 +249,9 @@ def test_a_worker_process_that_dies_is_named_in_one_line(
 
     _fail_in_workers(monkeypatch, die)
     request = _request(proto_files())
-    before = _open_descriptors()
+    channels = _record_channels(monkeypatch)
     response = generate(request)
-    assert _open_descriptors() == before
+    assert channels and not _still_open(channels)
     first_of_second_share = re.match(r"([\w/]+\.proto): ", response.error)
     assert first_of_second_share, response.error
     assert first_of_second_share[1] in request.file_to_generate
