@@ -23,7 +23,6 @@ import os
 import pickle
 import signal
 import tempfile
-import threading
 
 from google.protobuf.compiler import plugin_pb2
 
@@ -71,27 +70,34 @@ def render_in_parallel(
 ) -> Output:
     """The modules of ``names``, in order, rendered in ``workers`` processes
     (this one included) that each take a run of files with about as many
-    ``services``."""
+    ``services``. A share whose worker cannot be forked is rendered here."""
+    _reap_exited()
     first, *others = _split(names, services, workers)
-    children: list[_Worker] = []
+    parts: list[list[str] | _Worker] = [first]
     # Objects that exist now are only read by the workers: frozen, the
     # collector leaves them alone, so forked pages stay shared.
     gc.freeze()
     try:
-        children.extend(_Worker.start(work, share) for share in others if share)
-        files = _render(work, first)
-        output: Output = [Encoded(encode_files(files))] if work.encode else list(files)
-        for child in children:
-            data = child.answer()
-            if work.encode:
-                output.append(Encoded(data))
+        for share in others:
+            try:
+                parts.append(_Worker.start(work, share) if share else share)
+            except OSError:  # no process to spare: rendered here instead
+                parts.append(share)
+        rendered = [_render(work, p) if isinstance(p, list) else [] for p in parts]
+        output: Output = []
+        for part, files in zip(parts, rendered):
+            if isinstance(part, list):
+                output += [Encoded(encode_files(files))] if work.encode else files
+            elif work.encode:
+                output.append(Encoded(part.answer()))
             else:
-                response = plugin_pb2.CodeGeneratorResponse.FromString(data)
+                response = plugin_pb2.CodeGeneratorResponse.FromString(part.answer())
                 output.extend((file.name, file.content) for file in response.file)
         return output
     finally:
-        for child in children:
-            child.stop()
+        for part in parts:
+            if isinstance(part, _Worker):
+                part.stop()
         gc.unfreeze()
 
 
@@ -122,9 +128,10 @@ class _Worker:
     made or written, into a pipe. Either way the worker closes its end of the
     pipe once it has written: the parent reads the answer then, without
     waiting for the worker's exit (the kernel freeing its copy of the memory:
-    2 ms at 100 services, 5 ms at 1000), and a daemon thread reaps it. An answer starts
-    with its kind and its length, so one cut short by a worker's death is
-    never taken for whole.
+    2 ms at 100 services, 5 ms at 1000); a worker still exiting is reaped at
+    the next parallel run, or by the system once the plugin exits. An answer
+    starts with its kind and its length, so one cut short by a worker's death
+    is never taken for whole.
     """
 
     def __init__(self, pid: int, pipe: int, file: int | None, first: str) -> None:
@@ -133,15 +140,23 @@ class _Worker:
 
     @classmethod
     def start(cls, work: Work, names: list[str]) -> _Worker:
-        """Fork a worker for ``names``."""
+        """Fork a worker for ``names``; an OSError leaves nothing open."""
         file: int | None
         try:
             with tempfile.TemporaryFile() as spool:
                 file = os.dup(spool.fileno())
         except OSError:
             file = None
-        pipe, end = os.pipe()
-        pid = os.fork()
+        try:
+            pipe, end = os.pipe()
+        except OSError:
+            _close(file)
+            raise
+        try:
+            pid = os.fork()
+        except BaseException:
+            _close(file, pipe, end)
+            raise
         if pid == 0:  # the worker: answer, then leave without any cleanup
             status = 1
             try:
@@ -163,36 +178,60 @@ class _Worker:
         if kind not in (_ENCODED, _FAILED) or int.from_bytes(size, "big") != len(body):
             raise GenerationError(
                 f"{self.first}: the worker process rendering it "
-                f"{_describe(self._wait())} without an answer"
+                f"{_describe(self._wait(block=True))} without an answer"
             )
         self.answered = True  # and exiting
         if kind == _FAILED:
             raise pickle.loads(body)
         return body
 
-    def _wait(self) -> int:
-        _, status = os.waitpid(self.pid, 0)
+    def _wait(self, block: bool) -> int | None:
+        """The worker's wait status once it has exited; None while it is
+        still running (unless ``block``), or if the system reaped it."""
+        try:
+            pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:  # SIGCHLD is ignored: already reaped
+            pid, status = self.pid, None
+        if pid == 0:
+            return None
         self.running = False
         return status
 
     def stop(self) -> None:
-        """Close the worker's channel, and end it if it has not answered
-        (else it is exiting: a daemon thread reaps it)."""
-        os.close(self.pipe)
-        if self.file is not None:
-            os.close(self.file)
+        """Close the worker's channel, and end the worker unless it has
+        answered (then it is exiting: reaped now if it is done, else later)."""
+        _close(self.file, self.pipe)
         if not self.running:
             return
-        if self.answered:
-            reaper = threading.Thread(target=os.waitpid, args=(self.pid, 0))
-            reaper.daemon = True
-            reaper.start()
-            return
+        if not self.answered:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self._wait(block=not self.answered)
+        if self.running:
+            _EXITING.append(self.pid)
+
+
+_EXITING: list[int] = []
+"""Workers that had answered but not yet exited when their run ended."""
+
+
+def _reap_exited() -> None:
+    """Reap the workers of earlier runs that have exited since."""
+    for pid in list(_EXITING):
         try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._wait()
+            done = os.waitpid(pid, os.WNOHANG)[0] != 0
+        except ChildProcessError:
+            done = True
+        if done:
+            _EXITING.remove(pid)
+
+
+def _close(*fds: int | None) -> None:
+    for fd in fds:
+        if fd is not None:
+            os.close(fd)
 
 
 def _answer(work: Work, names: list[str], file: int | None, pipe: int) -> None:
@@ -201,11 +240,7 @@ def _answer(work: Work, names: list[str], file: int | None, pipe: int) -> None:
     try:
         kind, body = _ENCODED, encode_files(_render(work, names))
     except Exception as exc:  # carried to the parent, raised there
-        kind = _FAILED
-        try:
-            body = pickle.dumps(exc)
-        except Exception:
-            body = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+        kind, body = _FAILED, _pickled(exc)
     answer = kind + len(body).to_bytes(_HEADER - 1, "big") + body
     if file is not None:
         try:
@@ -214,6 +249,19 @@ def _answer(work: Work, names: list[str], file: int | None, pipe: int) -> None:
         except OSError:
             pass
     _write_all(pipe, answer)
+
+
+def _pickled(exc: Exception) -> bytes:
+    """``exc`` pickled, if it unpickles as itself; else a RuntimeError with
+    its type and message (an exception class whose arguments do not match
+    its ``__init__``, or that holds a lock, cannot make the trip)."""
+    try:
+        data = pickle.dumps(exc)
+        if type(pickle.loads(data)) is type(exc):
+            return data
+    except Exception:
+        pass
+    return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -236,8 +284,10 @@ def _read_all(fd: int, offset: int | None) -> bytes:
         chunks.append(chunk)
 
 
-def _describe(status: int) -> str:
-    """How a worker ended, from its wait status."""
+def _describe(status: int | None) -> str:
+    """How a worker ended, from its wait status (None: unknown)."""
+    if status is None:
+        return "ended"
     if os.WIFSIGNALED(status):
         return f"was stopped by signal {os.WTERMSIG(status)}"
     return f"exited with status {os.waitstatus_to_exitcode(status)}"

@@ -154,11 +154,14 @@ def _workers(files: int, services: int) -> int:
     """How many processes to render in: one unless the work pays for more."""
     if services < PARALLEL_MIN_SERVICES or files < 2 or not hasattr(os, "fork"):
         return 1
+    return max(1, min(_cores(), files, services // (PARALLEL_MIN_SERVICES // 2)))
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
     if hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
-    else:
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, files, services // (PARALLEL_MIN_SERVICES // 2)))
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _render_all(

@@ -1,0 +1,280 @@
+"""Rendering across the cores: forked workers give the same response as one
+process, and their failures are the plugin's one-line errors."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import signal
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import protoc_gen_platform.parallel as parallel
+import protoc_gen_platform.pipeline as pipeline
+from protoc_gen_platform.errors import GenerationError
+from protoc_gen_platform.options import Options
+from protoc_gen_platform.parallel import Encoded, _split
+from protoc_gen_platform.plugin import encode_response, generate
+from support import proto_files
+from test_plugin_io import _request
+
+Channel = tuple[int, int]
+"""A file that a worker answers through: (device, inode)."""
+
+
+class Workers:
+    """What a parallel run forked and opened, recorded as it happens."""
+
+    def __init__(self) -> None:
+        self.forked: list[int] = []
+        self.channels: set[Channel] = set()
+
+    def still_open(self) -> list[str]:
+        """This process's descriptors still open on a worker's channel."""
+        open_now = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                status = os.fstat(int(fd))
+            except OSError:
+                continue  # the listing's own descriptor, closed by now
+            if (status.st_dev, status.st_ino) in self.channels:
+                open_now.append(fd)
+        return open_now
+
+
+def _in_parallel(monkeypatch: pytest.MonkeyPatch, cores: int = 2) -> Workers:
+    """Render the test contracts (13 files, 13 services) on ``cores``
+    processes, whatever this machine has, recording the workers."""
+    workers = Workers()
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
+    monkeypatch.setattr(pipeline, "_cores", lambda: cores)
+    fork, pipe, temporary = os.fork, os.pipe, tempfile.TemporaryFile
+
+    def record(fd: int) -> None:
+        status = os.fstat(fd)
+        workers.channels.add((status.st_dev, status.st_ino))
+
+    def forking() -> int:
+        pid = fork()
+        if pid:
+            workers.forked.append(pid)
+        return pid
+
+    def piping() -> tuple[int, int]:
+        ends = pipe()
+        record(ends[0])
+        return ends
+
+    def temporary_file(*args: Any, **kwargs: Any) -> Any:
+        file = temporary(*args, **kwargs)
+        record(file.fileno())
+        return file
+
+    monkeypatch.setattr(os, "fork", forking)
+    monkeypatch.setattr(os, "pipe", piping)
+    monkeypatch.setattr(tempfile, "TemporaryFile", temporary_file)
+    return workers
+
+
+@pytest.fixture(scope="module")
+def sequential() -> bytes:
+    """The response from one process."""
+    return encode_response(_request(proto_files()))
+
+
+def test_parallel_and_sequential_rendering_agree(
+    monkeypatch: pytest.MonkeyPatch, sequential: bytes
+) -> None:
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    assert f"Requests of {pipeline.PARALLEL_MIN_SERVICES} services" in readme
+    request = _request(proto_files())
+    workers = _in_parallel(monkeypatch)
+    output = pipeline.generate_files(request, Options())
+    assert any(isinstance(item, Encoded) for item in output)  # a worker's block
+    assert encode_response(request) == sequential
+    assert generate(request).SerializeToString() == sequential
+    assert len(workers.forked) == 3 and not workers.still_open()
+
+
+def test_three_processes_agree_too(
+    monkeypatch: pytest.MonkeyPatch, sequential: bytes
+) -> None:
+    workers = _in_parallel(monkeypatch, cores=3)
+    assert encode_response(_request(proto_files())) == sequential
+    assert len(workers.forked) == 2 and not workers.still_open()
+
+
+def test_workers_without_a_temporary_file_answer_through_a_pipe(
+    monkeypatch: pytest.MonkeyPatch, sequential: bytes
+) -> None:
+    workers = _in_parallel(monkeypatch)
+
+    def unwritable(*_: object, **__: object) -> object:
+        raise OSError("no temporary folder")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", unwritable)
+    assert encode_response(_request(proto_files())) == sequential
+    assert workers.forked and workers.channels  # only pipes: they brought it
+    assert not workers.still_open()
+
+
+def test_workers_whose_temporary_file_cannot_be_written_answer_through_a_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sequential: bytes
+) -> None:
+    workers = _in_parallel(monkeypatch)
+    read_only = tmp_path / "read-only"
+    read_only.write_bytes(b"")
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda: read_only.open("rb"))
+    assert encode_response(_request(proto_files())) == sequential
+    assert workers.forked
+    assert read_only.read_bytes() == b""  # nothing went there
+
+
+def test_a_share_whose_worker_cannot_be_forked_is_rendered_by_the_parent(
+    monkeypatch: pytest.MonkeyPatch, sequential: bytes
+) -> None:
+    workers = _in_parallel(monkeypatch, cores=3)
+    forking = os.fork
+
+    def second_fails() -> int:
+        if workers.forked:
+            raise BlockingIOError("no process to spare")
+        pid: int = forking()
+        return pid
+
+    monkeypatch.setattr(os, "fork", second_fails)
+    assert encode_response(_request(proto_files())) == sequential
+    assert len(workers.forked) == 1 and not workers.still_open()
+
+
+def _fail_in_workers(
+    monkeypatch: pytest.MonkeyPatch, failure: Callable[[list[str]], None]
+) -> Workers:
+    """Render in parallel, with ``failure`` run on each share a worker
+    process renders (never on the parent's)."""
+    workers = _in_parallel(monkeypatch)
+    parent = os.getpid()
+    render = pipeline.render_modules
+
+    def render_modules(model: Any, names: list[str], *args: Any) -> Any:
+        if os.getpid() != parent:
+            failure(names)
+        return render(model, names, *args)
+
+    monkeypatch.setattr("protoc_gen_platform.parallel.render_modules", render_modules)
+    return workers
+
+
+def test_an_error_in_a_worker_process_is_the_plugins_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(names: list[str]) -> None:
+        raise GenerationError(f"{names[0]}: refused by the test")
+
+    workers = _fail_in_workers(monkeypatch, refuse)
+    response = generate(_request(proto_files()))
+    assert re.fullmatch(r"[\w/]+\.proto: refused by the test", response.error)
+    assert not response.file and workers.forked and not workers.still_open()
+
+
+class _TwoArguments(Exception):
+    """An exception that pickles, but does not unpickle, as itself."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+
+
+def test_a_worker_error_that_cannot_make_the_trip_keeps_its_type_and_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fail(names: list[str]) -> None:
+        raise _TwoArguments(names[0], "a bug, with a lock") from None
+
+    _fail_in_workers(monkeypatch, fail)
+    error = generate(_request(proto_files())).error
+    assert re.fullmatch(
+        r"internal error: RuntimeError: _TwoArguments: [\w/]+\.proto: a bug, with a "
+        r"lock \(set PROTOC_GEN_PLATFORM_DEBUG=1 for a traceback\)",
+        error,
+    ), error
+    with pytest.raises(TypeError):  # why it could not be sent as it is
+        pickle.loads(pickle.dumps(_TwoArguments("a", "b")))
+    assert parallel._pickled(ValueError(threading.Lock()))  # nor could a lock
+
+
+def test_a_worker_process_that_dies_is_named_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def die(_: list[str]) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    workers = _fail_in_workers(monkeypatch, die)
+    request = _request(proto_files())
+    response = generate(request)
+    assert workers.forked and not workers.still_open()
+    first_of_second_share = re.match(r"([\w/]+\.proto): ", response.error)
+    assert first_of_second_share, response.error
+    assert first_of_second_share[1] in request.file_to_generate
+    assert response.error.endswith(
+        "the worker process rendering it was stopped by signal 9 without an answer"
+    )
+    assert not response.file
+
+
+def test_workers_are_reaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker still exiting when its run ends is reaped by the next run:
+    none is left a zombie."""
+    workers = _in_parallel(monkeypatch)
+    for _ in range(2):
+        assert not generate(_request(proto_files())).error
+    deadline = time.monotonic() + 10
+    while parallel._EXITING and time.monotonic() < deadline:
+        time.sleep(0.01)
+        parallel._reap_exited()
+    assert not parallel._EXITING
+    for pid in workers.forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped: no longer a child
+
+
+def test_parallel_rendering_fills_the_cache_and_reads_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sequential: bytes
+) -> None:
+    request = _request(proto_files())
+    _in_parallel(monkeypatch)
+    monkeypatch.setenv("PROTOC_GEN_PLATFORM_CACHE", str(tmp_path))
+    assert encode_response(request) == sequential  # workers fill the cache
+    entries = sorted((tmp_path / "modules").rglob("*.py"))
+    assert len(entries) == 2 * 13  # every _platform and _testing module
+    for entry in [e for e in entries if e.name.endswith("_platform.py")][:6]:
+        entry.unlink()  # six files' modules rendered again, in two processes
+    assert encode_response(request) == sequential
+    assert sorted((tmp_path / "modules").rglob("*.py")) == entries
+    assert encode_response(request) == sequential  # all from the cache
+
+
+def test_one_process_below_the_threshold_or_with_one_core(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert pipeline._workers(13, pipeline.PARALLEL_MIN_SERVICES - 1) == 1
+    monkeypatch.setattr(pipeline, "_cores", lambda: 1)
+    assert pipeline._workers(13, 10 * pipeline.PARALLEL_MIN_SERVICES) == 1
+    monkeypatch.setattr(pipeline, "_cores", lambda: 8)
+    assert pipeline._workers(13, pipeline.PARALLEL_MIN_SERVICES) == 2
+    assert pipeline._workers(3, 10 * pipeline.PARALLEL_MIN_SERVICES) == 3
+
+
+def test_shares_are_runs_of_files_in_order_with_about_as_many_services() -> None:
+    names = [f"f{i}.proto" for i in range(10)]
+    assert _split(names, dict.fromkeys(names, 10), 2) == [names[:5], names[5:]]
+    assert [len(s) for s in _split(names, dict.fromkeys(names, 1), 3)] == [3, 4, 3]
+    uneven = {"a": 100, "b": 1, "c": 1}
+    shares = _split(list(uneven), uneven, 3)
+    assert [name for share in shares for name in share] == list(uneven)
+    assert ["a"] in shares  # the big file alone: a share may be left empty
