@@ -161,6 +161,7 @@ class _Worker:
             status = 1
             try:
                 os.close(pipe)
+                _detach_stdout()
                 _answer(work, names, file, end)
                 os.close(end)
                 status = 0
@@ -226,6 +227,15 @@ def _reap_exited() -> None:
             done = True
         if done:
             _EXITING.remove(pid)
+
+
+def _detach_stdout() -> None:
+    """In the worker: point standard output at the null device, so that it
+    can never write into protoc's pipe, and protoc reads the end of the
+    response when the plugin exits, not when its last worker does."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
 
 
 def _close(*fds: int | None) -> None:

@@ -7,6 +7,8 @@ import os
 import pickle
 import re
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -225,6 +227,35 @@ def test_a_worker_process_that_dies_is_named_in_one_line(
         "the worker process rendering it was stopped by signal 9 without an answer"
     )
     assert not response.file
+
+
+_NOISY_WORKERS = """
+import os, sys
+import protoc_gen_platform.parallel as parallel
+import protoc_gen_platform.pipeline as pipeline
+from protoc_gen_platform.plugin import main
+pipeline.PARALLEL_MIN_SERVICES = 2
+pipeline._cores = lambda: 2
+parent, render = os.getpid(), parallel.render_modules
+def noisy(*args):
+    if os.getpid() != parent:
+        print("a stray line from a worker", flush=True)
+    return render(*args)
+parallel.render_modules = noisy
+sys.exit(main([]))
+"""
+
+
+def test_a_worker_never_writes_into_protocs_pipe(sequential: bytes) -> None:
+    """The plugin as protoc runs it, its standard output a pipe, with
+    workers that print: the response is all that comes out."""
+    result = subprocess.run(
+        [sys.executable, "-c", _NOISY_WORKERS],
+        input=_request(proto_files()).SerializeToString(),
+        capture_output=True,
+        check=True,
+    )
+    assert result.stdout == sequential
 
 
 def test_workers_are_reaped(monkeypatch: pytest.MonkeyPatch) -> None:
