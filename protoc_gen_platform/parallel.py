@@ -83,9 +83,13 @@ def render_in_parallel(
                 parts.append(_Worker.start(work, share) if share else share)
             except OSError:  # no process to spare: rendered here instead
                 parts.append(share)
-        rendered = [_render(work, p) if isinstance(p, list) else [] for p in parts]
+        # The parent's shares first, while the workers render theirs; an
+        # error is raised at its share's turn, as one process would raise it.
+        rendered = [_attempt(work, p) if isinstance(p, list) else [] for p in parts]
         output: Output = []
         for part, files in zip(parts, rendered):
+            if isinstance(files, Exception):
+                raise files
             if isinstance(part, list):
                 output += [Encoded(encode_files(files))] if work.encode else files
             elif work.encode:
@@ -112,6 +116,14 @@ def _split(names: list[str], services: dict[str, int], parts: int) -> list[list[
         shares[min(parts - 1, middle * parts // (2 * total))].append(name)
         done += services[name]
     return shares
+
+
+def _attempt(work: Work, names: list[str]) -> Files | Exception:
+    """The modules of ``names``, or the exception that rendering them raised."""
+    try:
+        return _render(work, names)
+    except Exception as exc:
+        return exc
 
 
 def _render(work: Work, names: list[str]) -> Files:
@@ -233,7 +245,11 @@ def _detach_stdout() -> None:
     """In the worker: point standard output at the null device, so that it
     can never write into protoc's pipe, and protoc reads the end of the
     response when the plugin exits, not when its last worker does."""
-    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        os.dup2(2, 1)  # no null device: standard error, never protoc's pipe
+        return
     os.dup2(null, 1)
     os.close(null)
 

@@ -134,25 +134,67 @@ def test_workers_whose_temporary_file_cannot_be_written_answer_through_a_pipe(
     read_only.write_bytes(b"")
     monkeypatch.setattr(tempfile, "TemporaryFile", lambda: read_only.open("rb"))
     assert encode_response(_request(proto_files())) == sequential
-    assert workers.forked
+    assert workers.forked and not workers.still_open()
     assert read_only.read_bytes() == b""  # nothing went there
 
 
+@pytest.mark.parametrize("failing", [{1}, {2}, {1, 3}])
 def test_a_share_whose_worker_cannot_be_forked_is_rendered_by_the_parent(
-    monkeypatch: pytest.MonkeyPatch, sequential: bytes
+    monkeypatch: pytest.MonkeyPatch, sequential: bytes, failing: set[int]
 ) -> None:
-    workers = _in_parallel(monkeypatch, cores=3)
-    forking = os.fork
+    """Four shares; the forks numbered in ``failing`` (from 1) fail."""
+    workers = _in_parallel(monkeypatch, cores=4)
+    forking, attempts = os.fork, [0]
 
-    def second_fails() -> int:
-        if workers.forked:
+    def some_fail() -> int:
+        attempts[0] += 1
+        if attempts[0] in failing:
             raise BlockingIOError("no process to spare")
         pid: int = forking()
         return pid
 
-    monkeypatch.setattr(os, "fork", second_fails)
+    monkeypatch.setattr(os, "fork", some_fail)
     assert encode_response(_request(proto_files())) == sequential
-    assert len(workers.forked) == 1 and not workers.still_open()
+    assert attempts[0] == 3 and len(workers.forked) == 3 - len(failing)
+    assert not workers.still_open()
+
+
+def test_with_a_share_rendered_by_the_parent_the_first_error_is_still_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Four shares, the third fork fails: errors in the second share (a
+    worker's) and the fourth (the parent's): the plugin reports the second's,
+    as one process would."""
+    request = _request(proto_files())
+    services = {fd.name: len(fd.service) for fd in request.proto_file}
+    names = [name for name in request.file_to_generate if services[name]]
+    shares = _split(names, services, 4)
+    bad = {shares[1][0], shares[3][0]}
+
+    def refuse(model: Any, names: list[str], *args: Any) -> Any:
+        for name in names:
+            if name in bad:
+                raise GenerationError(f"{name}: refused by the test")
+        return render(model, names, *args)
+
+    render = pipeline.render_modules
+    monkeypatch.setattr("protoc_gen_platform.pipeline.render_modules", refuse)
+    first_error = generate(request).error
+    assert first_error == f"{shares[1][0]}: refused by the test"
+    monkeypatch.setattr("protoc_gen_platform.parallel.render_modules", refuse)
+    workers = _in_parallel(monkeypatch, cores=4)
+    forking, attempts = os.fork, [0]
+
+    def third_fails() -> int:
+        attempts[0] += 1
+        if attempts[0] == 3:
+            raise BlockingIOError("no process to spare")
+        pid: int = forking()
+        return pid
+
+    monkeypatch.setattr(os, "fork", third_fails)
+    assert generate(request).error == first_error
+    assert len(workers.forked) == 2 and not workers.still_open()
 
 
 def _fail_in_workers(
@@ -207,7 +249,9 @@ def test_a_worker_error_that_cannot_make_the_trip_keeps_its_type_and_message(
     ), error
     with pytest.raises(TypeError):  # why it could not be sent as it is
         pickle.loads(pickle.dumps(_TwoArguments("a", "b")))
-    assert parallel._pickled(ValueError(threading.Lock()))  # nor could a lock
+    with_a_lock = pickle.loads(parallel._pickled(ValueError(threading.Lock())))
+    assert type(with_a_lock) is RuntimeError  # nor could an exception with a lock
+    assert str(with_a_lock).startswith("ValueError: <unlocked _thread.lock")
 
 
 def test_a_worker_process_that_dies_is_named_in_one_line(
@@ -262,16 +306,18 @@ def test_workers_are_reaped(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker still exiting when its run ends is reaped by the next run:
     none is left a zombie."""
     workers = _in_parallel(monkeypatch)
-    for _ in range(2):
-        assert not generate(_request(proto_files())).error
+    assert not generate(_request(proto_files())).error
+    first_run = list(workers.forked)
+    time.sleep(0.5)  # the first run's worker has exited by now
+    assert not generate(_request(proto_files())).error
+    for pid in first_run:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped: no longer a child
     deadline = time.monotonic() + 10
     while parallel._EXITING and time.monotonic() < deadline:
         time.sleep(0.01)
-        parallel._reap_exited()
+        parallel._reap_exited()  # the second run's, as a third run would
     assert not parallel._EXITING
-    for pid in workers.forked:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reaped: no longer a child
 
 
 def test_parallel_rendering_fills_the_cache_and_reads_it_back(
