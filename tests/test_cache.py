@@ -23,6 +23,8 @@ def test_a_warm_run_gives_the_same_bytes_from_the_cache(tmp_path: Path) -> None:
     _run(tmp_path / "cold", str(cache))
     entries = sorted(cache.rglob("*.py"))
     assert len(entries) == 26  # a module and its test kit per file with services
+    # One folder for all: an empty cache costs one mkdir, not one per entry.
+    assert {entry.parent for entry in entries} == {cache / "modules"}
     _run(tmp_path / "warm", str(cache))
     assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold")
     assert sorted(cache.rglob("*.py")) == entries
@@ -57,3 +59,13 @@ def test_an_unusable_cache_folder_is_ignored(tmp_path: Path) -> None:
     blocker.write_text("")
     _run(tmp_path / "out", str(blocker / "cache"))
     assert (tmp_path / "out/auth/v1/auth_platform.py").is_file()
+
+
+def test_deleting_the_cache_is_safe_at_any_time(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _run(tmp_path / "first", str(cache))
+    entries = sorted(cache.rglob("*.py"))
+    shutil.rmtree(cache)
+    _run(tmp_path / "second", str(cache))
+    assert read_tree(tmp_path / "second") == read_tree(tmp_path / "first")
+    assert sorted(cache.rglob("*.py")) == entries  # filled again
