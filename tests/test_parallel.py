@@ -138,22 +138,29 @@ def test_workers_whose_temporary_file_cannot_be_written_answer_through_a_pipe(
     assert read_only.read_bytes() == b""  # nothing went there
 
 
-@pytest.mark.parametrize("failing", [{1}, {2}, {1, 3}])
-def test_a_share_whose_worker_cannot_be_forked_is_rendered_by_the_parent(
-    monkeypatch: pytest.MonkeyPatch, sequential: bytes, failing: set[int]
-) -> None:
-    """Four shares; the forks numbered in ``failing`` (from 1) fail."""
-    workers = _in_parallel(monkeypatch, cores=4)
+def _failing_forks(monkeypatch: pytest.MonkeyPatch, failing: set[int]) -> list[int]:
+    """Make the forks numbered in ``failing`` (from 1) fail; the list holds
+    how many were attempted."""
     forking, attempts = os.fork, [0]
 
-    def some_fail() -> int:
+    def fork() -> int:
         attempts[0] += 1
         if attempts[0] in failing:
             raise BlockingIOError("no process to spare")
         pid: int = forking()
         return pid
 
-    monkeypatch.setattr(os, "fork", some_fail)
+    monkeypatch.setattr(os, "fork", fork)
+    return attempts
+
+
+@pytest.mark.parametrize("failing", [{1}, {2}, {1, 3}])
+def test_a_share_whose_worker_cannot_be_forked_is_rendered_by_the_parent(
+    monkeypatch: pytest.MonkeyPatch, sequential: bytes, failing: set[int]
+) -> None:
+    """Four shares; the forks numbered in ``failing`` (from 1) fail."""
+    workers = _in_parallel(monkeypatch, cores=4)
+    attempts = _failing_forks(monkeypatch, failing)
     assert encode_response(_request(proto_files())) == sequential
     assert attempts[0] == 3 and len(workers.forked) == 3 - len(failing)
     assert not workers.still_open()
@@ -183,16 +190,7 @@ def test_with_a_share_rendered_by_the_parent_the_first_error_is_still_first(
     assert first_error == f"{shares[1][0]}: refused by the test"
     monkeypatch.setattr("protoc_gen_platform.parallel.render_modules", refuse)
     workers = _in_parallel(monkeypatch, cores=4)
-    forking, attempts = os.fork, [0]
-
-    def third_fails() -> int:
-        attempts[0] += 1
-        if attempts[0] == 3:
-            raise BlockingIOError("no process to spare")
-        pid: int = forking()
-        return pid
-
-    monkeypatch.setattr(os, "fork", third_fails)
+    _failing_forks(monkeypatch, {3})
     assert generate(request).error == first_error
     assert len(workers.forked) == 2 and not workers.still_open()
 
