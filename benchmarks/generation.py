@@ -90,33 +90,31 @@ def write_tree(root: Path, services: int, per_file: int = PER_FILE) -> list[str]
 
 GENERATORS = {
     "ours, cold (--platform_out)": "platform",
-    "Jinja floor (a plugin that only imports Jinja)": "jinja_floor",
-    "whole floor (Jinja, then our response replayed)": "replay",
+    "floor (a plugin that only reads the request)": "floor",
+    "whole floor (the floor, then our response replayed)": "replay",
     "ours, warm cache": "platform",
     "grpc (--grpc_python_out)": "grpc_python",
     "mypy-protobuf (--mypy_grpc_out)": "mypy_grpc",
     "mypy-protobuf (--mypy_out)": "mypy",
 }
 COLD, WARM = "ours, cold (--platform_out)", "ours, warm cache"
-FLOOR_PLUGIN = "Jinja floor (a plugin that only imports Jinja)"
-REPLAY = "whole floor (Jinja, then our response replayed)"
+FLOOR_PLUGIN = "floor (a plugin that only reads the request)"
+REPLAY = "whole floor (the floor, then our response replayed)"
 
-JINJA_FLOOR_PLUGIN = """#!{python}
-# The least a plugin with Jinja templates can do: start, import Jinja (which
-# loading compiled templates does), read the request, answer with no files.
+FLOOR_PLUGIN_SOURCE = """#!{python}
+# The least a Python plugin can do: start, read the request (importing
+# protobuf's descriptors to parse it), answer with no files.
 import sys
 from google.protobuf.compiler import plugin_pb2
-import jinja2.runtime
 plugin_pb2.CodeGeneratorRequest.FromString(sys.stdin.buffer.read())
 sys.stdout.buffer.write(plugin_pb2.CodeGeneratorResponse().SerializeToString())
 """
 REPLAY_PLUGIN = """#!{python}
-# The least a Jinja plugin can do to give our output: start, import Jinja,
-# read the request, and answer with our own response to it, computed
-# beforehand (what protoc then spends on our output is in its time).
+# The least a Python plugin can do to give our output: start, read the
+# request, and answer with our own response to it, computed beforehand
+# (what protoc then spends on our output is in its time).
 import os, sys
 from google.protobuf.compiler import plugin_pb2
-import jinja2.runtime
 plugin_pb2.CodeGeneratorRequest.FromString(sys.stdin.buffer.read())
 with open(os.environ["BENCH_REPLAY_RESPONSE"], "rb") as response:
     sys.stdout.buffer.write(response.read())
@@ -170,7 +168,7 @@ def run_protoc(
     for plugin in ("platform", "mypy", "mypy_grpc"):
         command.append(f"--plugin=protoc-gen-{plugin}={tool('protoc-gen-' + plugin)}")
     command.append(
-        f"--plugin=protoc-gen-jinja_floor={floor_plugin('jinja_floor', JINJA_FLOOR_PLUGIN)}"
+        f"--plugin=protoc-gen-floor={floor_plugin('floor', FLOOR_PLUGIN_SOURCE)}"
     )
     command.append(
         f"--plugin=protoc-gen-replay={floor_plugin('replay', REPLAY_PLUGIN)}"
@@ -198,8 +196,8 @@ from google.protobuf.compiler import plugin_pb2
 from protoc_gen_platform import formatting, model_builder, options, render, views
 t1 = time.perf_counter()
 request = plugin_pb2.CodeGeneratorRequest.FromString(sys.stdin.buffer.read())
-render._environment().get_template("module.py.j2")
-render._environment().get_template("testing.py.j2")
+render._renderer("module.py.j2")
+render._renderer("testing.py.j2")
 t2 = time.perf_counter()
 m = model_builder.build_model(request)
 built = [m.files[name] for name in m.files]  # a file is built on first lookup
@@ -283,17 +281,15 @@ def plugin_alone(rounds: int) -> tuple[str, float]:
 
     commands = {
         "plugin process, 1 file": ([tool("protoc-gen-platform")], data),
-        "of which: import jinja2": (
-            [sys.executable, "-c", f"{FLOOR}; import jinja2; {QUICK_EXIT}"],
-            None,
-        ),
-        "of which: import the plugin's modules (jinja2 included)": (
+        "of which: import the plugin's modules": (
             [
                 sys.executable,
                 "-c",
                 f"{FLOOR}; import protoc_gen_platform.plugin, "
                 "protoc_gen_platform.pipeline, protoc_gen_platform.render, "
-                f"protoc_gen_platform.views; {QUICK_EXIT}",
+                "protoc_gen_platform.views, "
+                "protoc_gen_platform.compiled_templates.module_py; "
+                f"{QUICK_EXIT}",
             ],
             None,
         ),
@@ -323,36 +319,21 @@ def plugin_alone(rounds: int) -> tuple[str, float]:
                 f"≤ 40 ms {verdict(gap, 0.040)}" if name.startswith("plugin") else "",
             ]
         )
-    jinja = median(gaps["of which: import jinja2"])
-    imports = median(gaps["of which: import the plugin's modules (jinja2 included)"])
+    imports = median(gaps["of which: import the plugin's modules"])
     whole = median(gaps["plugin process, 1 file"])
-    rows += [
-        [
-            "of which: the plugin's own modules (imports less Jinja)",
-            "",
-            "",
-            f"{(imports - jinja) * 1e3:.0f} ms",
-            "",
-        ],
+    rows.append(
         [
             "of which: the work (read, model, views, render, format, answer)",
             "",
             "",
             f"{(whole - imports) * 1e3:.0f} ms",
             "",
-        ],
-        [
-            "the target's budget left once Jinja is imported",
-            "",
-            "",
-            f"{(0.040 - jinja) * 1e3:.0f} ms",
-            "",
-        ],
-    ]
+        ]
+    )
     table = markdown_table(
         ["what", "ours (median)", "floor (median)", "gap", "target"], rows
     )
-    return table, imports - jinja
+    return table, imports
 
 
 TARGETS = {1: 1.3, 10: 1.5, 100: 1.2, 1000: 1.2}
@@ -443,7 +424,7 @@ def main() -> None:
         "per file",
         *GENERATORS,
         "cold / mypy_grpc",
-        "Jinja floor / mypy_grpc",
+        "floor / mypy_grpc",
         "whole floor / mypy_grpc",
         "our code over the floor / what the target leaves it",
         "warm / mypy_grpc",
@@ -460,15 +441,13 @@ def main() -> None:
         f"service, on this machine ({os.cpu_count()} cores), the plugin's "
         "bytecode compiled as pip leaves it. Peak RSS is that of protoc with our "
         "plugin. Cold: no output cache (PROTOC_GEN_PLATFORM_CACHE=off); warm: "
-        "the cache filled by a previous run over the same files. Jinja floor: "
-        "a plugin that starts, imports Jinja (as loading compiled templates "
-        "does), reads the request and answers with no files; no plugin that "
-        "renders Jinja templates can be faster, so where its ratio is above a "
-        "target, that target cannot be met with Jinja. Whole floor: the "
-        "Jinja floor, answering with our own response to the same request "
-        "(computed beforehand), so that protoc also reads and writes our "
-        "output: the least any Jinja plugin can take to give it. The next "
-        "column is what our own code (its imports and the generation) "
+        "the cache filled by a previous run over the same files. Floor: a "
+        "Python plugin that starts, reads the request (importing protobuf's "
+        "descriptors, as every Python plugin must) and answers with no files. "
+        "Whole floor: the floor, answering with our own response to the same "
+        "request (computed beforehand), so that protoc also reads and writes "
+        "our output: the least any Python plugin can take to give it. The "
+        "next column is what our own code (its imports and the generation) "
         "costs above that floor, median of the per-round differences, and "
         "what the target leaves it.\n\n"
         + markdown_table(header, rows)
@@ -476,8 +455,8 @@ def main() -> None:
         "One file, one service, cold: the whole plugin process against the floor, "
         "an interpreter that imports `descriptor_pb2` (which the plugin needs "
         "to read its request), paired rounds. The rows below break the gap "
-        "down: importing Jinja2 alone is most of it, and the templates stay in "
-        "Jinja (shipped compiled, so no template is parsed at run time).\n\n" + alone
+        "down. The templates are shipped compiled to plain Python, so the "
+        "plugin imports neither Jinja nor a template parser.\n\n" + alone
     )
     if profile:
         cores = os.cpu_count() or 1

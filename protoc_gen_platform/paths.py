@@ -12,6 +12,7 @@ __all__ = [
     "module_name",
     "output_path",
     "package_files",
+    "template_module",
     "templates_dir",
 ]
 
@@ -51,6 +52,11 @@ def templates_dir() -> str:
         if os.path.isfile(os.path.join(candidate, "module.py.j2")):
             return candidate
     raise FileNotFoundError(f"templates not found next to {PACKAGE_DIR}")
+
+
+def template_module(template: str) -> str:
+    """The module a template compiles to: ``module.py.j2`` -> ``module_py``."""
+    return template.removesuffix(".j2").replace(".", "_").replace("-", "_")
 
 
 def package_files(root: str, suffix: str, recursive: bool = True) -> list[str]:

@@ -1,33 +1,34 @@
-"""Rendering: the Jinja2 environment over templates/, and nothing else.
+"""Rendering: the templates of templates/, and nothing else.
 
 Templates receive view objects from :mod:`protoc_gen_platform.views`; they loop
 and call macros, and every name they print was decided by the naming layer.
 
-templates/ is the source of truth. For a fast cold start, the package also
-ships them compiled to Python modules by Jinja (``compiled_templates/``, made
-by ``make templates``; pip byte-compiles them on install like any module),
-with a stamp of the sources and of Jinja's version they came from. They are
-used only while that stamp matches, so an edited template or another Jinja
-is never served stale, only compiled again.
+templates/ is the source of truth, in Jinja2. For a fast cold start the
+package also ships them compiled to plain Python modules
+(``compiled_templates/``, made by ``make templates`` with
+:mod:`.template_compiler`), which render without importing Jinja at all, and
+a stamp of the sources and the compiler they came from. They are used only
+while that stamp matches, so an edited template is never served stale: it is
+rendered by Jinja itself until the next ``make templates``.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import json
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import jinja2
-
-from . import pytext
-from .formatting import layout_call
-from .paths import PACKAGE_DIR, package_files, templates_dir
+from .paths import PACKAGE_DIR, package_files, template_module, templates_dir
 from .testkit import TestingView
 from .views import ModuleView
 
 if TYPE_CHECKING:
+    import jinja2
+
     from .docs import QuickstartView, ReadmeView
 
 __all__ = [
@@ -41,66 +42,97 @@ __all__ = [
 ]
 
 COMPILED = os.path.join(PACKAGE_DIR, "compiled_templates")
-"""The templates compiled by Jinja, shipped for a fast cold start."""
+"""The templates compiled to Python, shipped for a fast cold start."""
 _STAMP = os.path.join(COMPILED, "stamp.json")
+_COMPILER = os.path.join(PACKAGE_DIR, "template_compiler.py")
+
+Render = Callable[..., str]
+"""A template's render function: its context as keywords, its text back."""
 
 
 def _stamp(source: str) -> dict[str, str]:
-    """What compiled templates are valid for: these sources, this Jinja."""
+    """What compiled templates are valid for: these sources, this compiler."""
     digest = hashlib.sha256()
     for name in package_files(source, ".j2", recursive=False):
         with open(os.path.join(source, name), "rb") as template:
             digest.update(name.encode() + b"\0" + template.read() + b"\0")
-    jinja = ".".join(jinja2.__version__.split(".")[:2])
-    return {"jinja": jinja, "templates": digest.hexdigest()}
+    with open(_COMPILER, "rb") as compiler:
+        compiler_digest = hashlib.sha256(compiler.read()).hexdigest()
+    return {"compiler": compiler_digest, "templates": digest.hexdigest()}
 
 
-def _loader() -> jinja2.BaseLoader:
-    """The compiled templates while their stamp holds, else the sources."""
-    source = templates_dir()
+@functools.lru_cache(maxsize=1)
+def _compiled_are_fresh() -> bool:
     try:
         with open(_STAMP, encoding="utf-8") as stamp:
-            fresh = json.load(stamp) == _stamp(source)
+            return bool(json.load(stamp) == _stamp(templates_dir()))
     except (OSError, ValueError):
-        fresh = False
-    if fresh:
-        return jinja2.ModuleLoader(COMPILED)
-    return jinja2.FileSystemLoader(source)
+        return False
+
+
+@functools.lru_cache(maxsize=None)
+def _renderer(template: str, bytecode_dir: str | None = None) -> Render:
+    """The compiled template while the stamp holds, else Jinja's own."""
+    if _compiled_are_fresh():
+        module = importlib.import_module(
+            f"{__package__}.compiled_templates.{template_module(template)}"
+        )
+        render: Render = module.render
+        return render
+    return _environment(bytecode_dir).get_template(template).render
 
 
 def compile_templates() -> None:
     """Compile templates/ into :data:`COMPILED` and stamp it (``make templates``)."""
     import shutil  # only for this build step, not at start-up
 
+    import jinja2
+
+    from .formatting import format_with_black
+    from .template_compiler import compile_template
+
     source = templates_dir()
     env = _make_environment(jinja2.FileSystemLoader(source), None)
+    modules = {"__init__": '"""templates/, compiled by `make templates`."""\n'}
+    for name in package_files(source, ".j2", recursive=False):
+        with open(os.path.join(source, name), encoding="utf-8") as template:
+            code = compile_template(env, name, template.read())
+        modules[template_module(name)] = format_with_black(code)
+    # Every template compiled: only now replace the shipped modules.
     shutil.rmtree(COMPILED, ignore_errors=True)
-    env.compile_templates(COMPILED, zip=None, ignore_errors=False)
+    os.makedirs(COMPILED)
+    for module, code in modules.items():
+        with open(os.path.join(COMPILED, module + ".py"), "w", encoding="utf-8") as f:
+            f.write(code)
     with open(_STAMP, "w", encoding="utf-8") as stamp:
         stamp.write(json.dumps(_stamp(source), sort_keys=True, indent=2) + "\n")
 
 
 @functools.lru_cache(maxsize=2)
 def _environment(bytecode_dir: str | None = None) -> jinja2.Environment:
-    return _make_environment(_loader(), bytecode_dir)
+    import jinja2
 
-
-class _Environment(jinja2.Environment):
-    """Jinja over view objects, whose fields are plain attributes.
-
-    Jinja's own ``getattr`` falls back to item lookup and, failing that, makes
-    an undefined value; templates here only read fields that views define, so
-    the builtin serves (a missing field still fails, with an AttributeError).
-    The compiled templates call it for every field they print: hundreds of
-    thousands of calls for a large request.
-    """
-
-    getattr = staticmethod(getattr)  # type: ignore[assignment]
+    loader = jinja2.FileSystemLoader(templates_dir())
+    return _make_environment(loader, bytecode_dir)
 
 
 def _make_environment(
     loader: jinja2.BaseLoader, bytecode_dir: str | None
 ) -> jinja2.Environment:
+    """Jinja over view objects, configured as the compiled templates assume."""
+    import jinja2
+
+    from . import pytext
+    from .formatting import layout_call
+
+    class _Environment(jinja2.Environment):
+        """Jinja's ``getattr`` falls back to item lookup and, failing that,
+        makes an undefined value; templates here only read fields that views
+        define, so the builtin serves (a missing field still fails, with an
+        AttributeError), as it does in the compiled templates."""
+
+        getattr = staticmethod(getattr)  # type: ignore[assignment]
+
     env = _Environment(
         loader=loader,
         bytecode_cache=(
@@ -114,8 +146,6 @@ def _make_environment(
     )
     env.filters["docstring"] = pytext.docstring
     env.filters["pystr"] = pytext.pystr
-    # A filter, not a global: Jinja calls filters directly, and globals
-    # through its Context.call, which costs more than the layout itself.
     env.filters["layout"] = layout_call
     return env
 
@@ -125,27 +155,36 @@ def render_module(module: ModuleView, bytecode_dir: str | None = None) -> str:
 
     ``bytecode_dir`` lets Jinja keep its compiled templates between runs.
     """
-    template = _environment(bytecode_dir).get_template("module.py.j2")
-    return template.render(module=module)
+    return _renderer("module.py.j2", bytecode_dir)(module=module)
 
 
 def render_testing(module: TestingView, bytecode_dir: str | None = None) -> str:
     """The Python source of one generated ``<stem>_testing.py`` module."""
-    template = _environment(bytecode_dir).get_template("testing.py.j2")
-    return template.render(module=module)
+    return _renderer("testing.py.j2", bytecode_dir)(module=module)
 
 
 def render_quickstart(quickstart: QuickstartView) -> str:
     """The Python code of an SDK README's quickstart, before black."""
-    template = _environment().get_template("sdk_quickstart.py.j2")
-    return template.render(quickstart=quickstart)
+    return _renderer("sdk_quickstart.py.j2")(quickstart=quickstart)
 
 
 def render_sdk_readme(readme: ReadmeView, quickstart_code: str) -> str:
     """The Markdown of an SDK's README (``platform-sdk build``)."""
-    template = _environment().get_template("sdk_readme.md.j2")
-    return template.render(readme=readme, quickstart_code=quickstart_code)
+    render = _renderer("sdk_readme.md.j2")
+    return render(readme=readme, quickstart_code=quickstart_code)
+
+
+def main() -> None:
+    """``make templates``: compile, or exit 1 with the template's one-line error."""
+    import sys
+
+    from .template_compiler import TemplateCompileError
+
+    try:
+        compile_templates()
+    except TemplateCompileError as error:
+        sys.exit(f"make templates: {error}")
 
 
 if __name__ == "__main__":
-    compile_templates()
+    main()

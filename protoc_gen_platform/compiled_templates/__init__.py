@@ -1,0 +1,1 @@
+"""templates/, compiled by `make templates`."""
