@@ -12,8 +12,6 @@ be read or written is simply not used: it never fails a run.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import os
 from typing import Iterable
 
@@ -35,6 +33,8 @@ large folders."""
 
 def _generator_fingerprint() -> bytes:
     """A digest of the plugin's code, templates and black's version."""
+    import hashlib  # imported here: a run with the cache off never needs it
+
     digest = hashlib.sha256(__version__.encode())
     templates = templates_dir()
     sources = [os.path.join(PACKAGE_DIR, p) for p in package_files(PACKAGE_DIR, ".py")]
@@ -51,6 +51,8 @@ def _generator_fingerprint() -> bytes:
 
 def _black_version() -> str:
     """black's version, read from its metadata folder without importing it."""
+    import importlib.util
+
     spec = importlib.util.find_spec("black")
     if spec is None or spec.origin is None:
         return "none"
@@ -95,6 +97,8 @@ class OutputCache:
         encoded: dict[str, bytes],
     ) -> str:
         """The key of the module generated for ``name`` in this request."""
+        import hashlib
+
         if self._fingerprint is None:
             self._fingerprint = _generator_fingerprint()
         digest = hashlib.sha256(self._fingerprint)

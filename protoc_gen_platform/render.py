@@ -6,18 +6,17 @@ and call macros, and every name they print was decided by the naming layer.
 templates/ is the source of truth, in Jinja2. For a fast cold start the
 package also ships them compiled to plain Python modules
 (``compiled_templates/``, made by ``make templates`` with
-:mod:`.template_compiler`), which render without importing Jinja at all, and
-a stamp of the sources and the compiler they came from. They are used only
-while that stamp matches, so an edited template is never served stale: it is
-rendered by Jinja itself until the next ``make templates``.
+:mod:`.template_compiler`), which render without importing Jinja at all,
+with a checksum of the templates and the compiler they came from. They are
+used only while those match, so an edited template is never served stale: it
+is rendered by Jinja itself until the next ``make templates``.
 """
 
 from __future__ import annotations
 
+import binascii
 import functools
-import hashlib
 import importlib
-import json
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -43,30 +42,35 @@ __all__ = [
 
 COMPILED = os.path.join(PACKAGE_DIR, "compiled_templates")
 """The templates compiled to Python, shipped for a fast cold start."""
-_STAMP = os.path.join(COMPILED, "stamp.json")
 _COMPILER = os.path.join(PACKAGE_DIR, "template_compiler.py")
 
 Render = Callable[..., str]
 """A template's render function: its context as keywords, its text back."""
 
 
-def _stamp(source: str) -> dict[str, str]:
-    """What compiled templates are valid for: these sources, this compiler."""
-    digest = hashlib.sha256()
-    for name in package_files(source, ".j2", recursive=False):
-        with open(os.path.join(source, name), "rb") as template:
-            digest.update(name.encode() + b"\0" + template.read() + b"\0")
-    with open(_COMPILER, "rb") as compiler:
-        compiler_digest = hashlib.sha256(compiler.read()).hexdigest()
-    return {"compiler": compiler_digest, "templates": digest.hexdigest()}
+def _sources(templates: str) -> dict[str, str]:
+    """What compiled templates are valid for: a checksum and the size of
+    each template and of the compiler. (CRC-32, to notice an edit, not to
+    resist one: ``binascii`` is loaded already, where ``hashlib`` would cost
+    a cold run 3 ms.)"""
+    paths = {"template_compiler.py": _COMPILER}
+    for name in package_files(templates, ".j2", recursive=False):
+        paths[f"templates/{name}"] = os.path.join(templates, name)
+    sources = {}
+    for name, path in paths.items():
+        with open(path, "rb") as source:
+            data = source.read()
+        sources[name] = f"{binascii.crc32(data):08x} {len(data)}"
+    return sources
 
 
 @functools.lru_cache(maxsize=1)
 def _compiled_are_fresh() -> bool:
+    from .compiled_templates import COMPILED_FROM
+
     try:
-        with open(_STAMP, encoding="utf-8") as stamp:
-            return bool(json.load(stamp) == _stamp(templates_dir()))
-    except (OSError, ValueError):
+        return COMPILED_FROM == _sources(templates_dir())
+    except OSError:
         return False
 
 
@@ -93,19 +97,22 @@ def compile_templates() -> None:
 
     source = templates_dir()
     env = _make_environment(jinja2.FileSystemLoader(source), None)
-    modules = {"__init__": '"""templates/, compiled by `make templates`."""\n'}
+    modules = {}
     for name in package_files(source, ".j2", recursive=False):
         with open(os.path.join(source, name), encoding="utf-8") as template:
             code = compile_template(env, name, template.read())
         modules[template_module(name)] = format_with_black(code)
+    modules["__init__"] = format_with_black(
+        '"""templates/, compiled by `make templates` (see render.py), and what\n'
+        'they were compiled from: while these match, the plugin renders with them."""'
+        f"\n\nCOMPILED_FROM = {_sources(source)!r}\n"
+    )
     # Every template compiled: only now replace the shipped modules.
     shutil.rmtree(COMPILED, ignore_errors=True)
     os.makedirs(COMPILED)
     for module, code in modules.items():
         with open(os.path.join(COMPILED, module + ".py"), "w", encoding="utf-8") as f:
             f.write(code)
-    with open(_STAMP, "w", encoding="utf-8") as stamp:
-        stamp.write(json.dumps(_stamp(source), sort_keys=True, indent=2) + "\n")
 
 
 @functools.lru_cache(maxsize=2)

@@ -48,7 +48,8 @@ def test_wheel_ships_templates_and_runtime(wheel: Path) -> None:
     assert "protoc_gen_platform/templates/_macros.j2" in names
     assert "protoc_gen_platform/runtime/__init__.py" in names
     assert "protoc_gen_platform/templates/testing.py.j2" in names
-    assert "protoc_gen_platform/compiled_templates/stamp.json" in names
+    assert "protoc_gen_platform/compiled_templates/__init__.py" in names
+    assert "protoc_gen_platform/compiled_templates/module_py.py" in names
     assert "protoc_gen_platform/runtime/testing/pytest.py" in names
     assert "protoc_gen_platform/plugin.py" in names
     assert "protoc_gen_platform/templates/sdk_readme.md.j2" in names
@@ -82,14 +83,20 @@ def test_installed_wheel_generates_the_same_code(
     )
     launcher.chmod(launcher.stat().st_mode | stat.S_IEXEC)
     where = subprocess.run(
-        [sys.executable, "-c", "import protoc_gen_platform as p; print(p.__file__)"],
+        [
+            sys.executable,
+            "-c",
+            "import protoc_gen_platform as p, protoc_gen_platform.render as r;"
+            " print(r._compiled_are_fresh(), p.__file__)",
+        ],
         env={**os.environ, "PYTHONPATH": str(site)},
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    assert where.startswith(str(site)), where
+    # The installed plugin renders with its compiled templates, not Jinja.
+    assert where.startswith(f"True {site}"), where
 
     out = tmp_path / "out"
     protoc(out, ["etl/v1/etl.proto"], outputs=("platform",), plugin=str(launcher))
