@@ -108,10 +108,11 @@ class _Module:
     def compile(self, tree: nodes.Template) -> str:
         body: list[nodes.Node] = []
         functions: list[str] = []
+        # Known up front: a macro may call one defined after it.
+        self.macros = [n.name for n in tree.body if isinstance(n, nodes.Macro)]
         for node in tree.body:
             if isinstance(node, nodes.Macro):
                 functions.append(self.macro(node))
-                self.macros.append(node.name)
             elif isinstance(node, nodes.Import):
                 self.import_(node)
             else:

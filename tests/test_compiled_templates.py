@@ -207,8 +207,10 @@ SNIPPETS = {
         "{{ '  padded  ' | trim }}|{{ xs | join }}|{{ xs | join(sep) }}"
     ),
     "macros": (
+        "{% macro twice(x) %}{{ greet(x) }}{{ greet(x) }}{% endmacro %}"
         "{% macro greet(who, punct='!') -%}\nhi {{ who }}{{ punct }}\n{%- endmacro %}"
         "{{ greet(d.k) }} {{ greet('x', punct='?') | trim }} {{ greet(n, '.') }}"
+        "{{ twice(n) }}"
     ),
     "filters": (
         "{{ d.k | pystr }} {{ 'a\"b' | pystr }}\n"

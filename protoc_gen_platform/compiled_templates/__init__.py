@@ -2,7 +2,7 @@
 they were compiled from: while these match, the plugin renders with them."""
 
 COMPILED_FROM = {
-    "template_compiler.py": "05f58c2b 21694",
+    "template_compiler.py": "0c545b71 21793",
     "templates/_macros.j2": "b0d94fb7 8800",
     "templates/module.py.j2": "85aa606e 1177",
     "templates/sdk_quickstart.py.j2": "237c5ed8 1210",
