@@ -37,7 +37,7 @@ example: sdk
 # Compile templates/ into protoc_gen_platform/compiled_templates/, which the
 # plugin loads for a fast cold start (a test checks they are up to date).
 templates: venv
-	$(BIN)/python -m protoc_gen_platform.render
+	$(BIN)/python -m protoc_gen_platform.template_compiler
 
 # Benchmarks (not part of the tests): results go to benchmarks/results/.
 bench: venv

@@ -11,20 +11,24 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import jinja2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from protogen import requests
+from support import PROTO, REPO, descriptors, proto_files, read_tree, request
 
-from protoc_gen_platform import render
+from protoc_gen_platform import render, template_compiler
 from protoc_gen_platform.compiled_templates import module_py
 from protoc_gen_platform.docs import sdk_readme
 from protoc_gen_platform.plugin import generate
-from protoc_gen_platform.template_compiler import TemplateCompileError, compile_template
-from support import PROTO, REPO, descriptors, proto_files, read_tree, request
+from protoc_gen_platform.template_compiler import (
+    TemplateCompileError,
+    compile_template,
+    jinja_environment,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -47,9 +51,9 @@ def jinja_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_shipped_compiled_templates_are_up_to_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shipped = read_tree(Path(render.COMPILED), "*[!c]")  # no __pycache__ files
-    monkeypatch.setattr(render, "COMPILED", str(tmp_path / "compiled"))
-    render.compile_templates()
+    shipped = read_tree(Path(template_compiler.COMPILED), "*[!c]")  # no bytecode
+    monkeypatch.setattr(template_compiler, "COMPILED", str(tmp_path / "compiled"))
+    template_compiler.compile_templates()
     assert (
         read_tree(tmp_path / "compiled") == shipped
     ), "compiled_templates/ is stale: run `make templates` and commit it"
@@ -80,12 +84,17 @@ def test_they_are_used_while_fresh_and_jinja_after_an_edit(
         render._environment.cache_clear()
 
 
+@pytest.mark.parametrize("module", render._COMPILER)
 def test_an_edited_compiler_makes_them_stale_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    compiler = tmp_path / "template_compiler.py"
-    compiler.write_text(Path(render._COMPILER).read_text() + "# edited\n")
-    monkeypatch.setattr(render, "_COMPILER", str(compiler))
+    assert render._compiled_are_fresh()
+    render._compiled_are_fresh.cache_clear()
+    package = tmp_path / "package"
+    shutil.copytree(render.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__py*"))
+    with (package / module).open("a") as source:
+        source.write("# edited\n")
+    monkeypatch.setattr(render, "PACKAGE_DIR", str(package))
     assert not render._compiled_are_fresh()
 
 
@@ -167,13 +176,13 @@ def test_a_cold_run_imports_no_jinja_nor_what_only_the_cache_needs() -> None:
 # --- the compiler, on templates of its own ------------------------------------
 
 
-def _env() -> jinja2.Environment:
-    return render._make_environment(jinja2.DictLoader({}), None)
+def _env(**templates: str) -> jinja2.Environment:
+    return jinja_environment(jinja2.DictLoader(templates))
 
 
 def _compiled(source: str, name: str = "snippet.j2") -> Any:
     """The compiled module of ``source``, imported like a shipped one."""
-    code = compile_template(_env(), name, source)
+    code = compile_template(_env(lib=LIBRARY), name, source)
     namespace: dict[str, Any] = {
         "__name__": "protoc_gen_platform.compiled_templates.snippet",
         "__package__": "protoc_gen_platform.compiled_templates",
@@ -182,6 +191,10 @@ def _compiled(source: str, name: str = "snippet.j2") -> Any:
     return SimpleNamespace(**namespace)
 
 
+LIBRARY = (
+    "{% macro shout(word, end='!') %}{{ word ~ end }}{% endmacro %}"
+    "{% set greeting = 'hi' %}"
+)
 SNIPPETS = {
     "loops": (
         "{% for x in xs %}{% if not loop.first %}, {% endif %}"
@@ -210,7 +223,25 @@ SNIPPETS = {
         "{% macro twice(x) %}{{ greet(x) }}{{ greet(x) }}{% endmacro %}"
         "{% macro greet(who, punct='!') -%}\nhi {{ who }}{{ punct }}\n{%- endmacro %}"
         "{{ greet(d.k) }} {{ greet('x', punct='?') | trim }} {{ greet(n, '.') }}"
-        "{{ twice(n) }}"
+        "{{ twice(n) }}{{ greet(punct=':', who='kw') }}"
+    ),
+    "scopes": (
+        "{% for a, b in pairs %}{{ loop.index }}{{ a }}{{ b }};{% endfor %}\n"
+        "{% for a, (b, c) in nested %}{{ loop.first }}{{ a }}{{ b }}{{ c }}{% endfor %}"
+        "{% for a, (b, c) in nested %}{{ a }}{{ b }}{{ c }}{% endfor %}\n"
+        "{% for x in xs %}{% set await = x %}{% set match = 'm' ~ x %}"
+        "{% if x > 1 %}{% set await = -x %}{% endif %}{{ await }}{{ match }}"
+        "{% endfor %}\n"
+        "{% for x in xs %}{{ x }}{% endfor %}{% for x in xs %}{{ x * 2 }}{% endfor %}"
+        "{% for x in xs %}{% for y in xs %}{{ loop.index0 }}{% endfor %}"
+        "{% for y in xs if y != x %}{{ y }}{% endfor %}{% endfor %}\n"
+        "{% set total = n %}{% if n %}{% set total = total + 1 %}{% endif %}"
+        "{{ total }} {{ table['k'] }} {{ pairs[1][1] }}\n"
+        "{% for x in xs %}{% if x > 1 %}{% set y = x * 3 %}{{ y }}{% else %}"
+        "{% set y = 0 %}{{ y }}{% endif %}{% endfor %}"
+    ),
+    "imports": (
+        "{% import 'lib' as lib %}{{ lib.shout(n) }}|{{ lib.shout(d.k, '?') }}"
     ),
     "filters": (
         "{{ d.k | pystr }} {{ 'a\"b' | pystr }}\n"
@@ -221,7 +252,9 @@ SNIPPETS = {
 
 
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
-def test_the_compiler_renders_what_jinja_renders(name: str) -> None:
+def test_the_compiler_renders_what_jinja_renders(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = SNIPPETS[name]
     context = {
         "xs": [1, 2, 3],
@@ -229,8 +262,14 @@ def test_the_compiler_renders_what_jinja_renders(name: str) -> None:
         "n": 3,
         "d": SimpleNamespace(k='v"{x}'),
         "sep": ", ",
+        "table": {"k": "from a dict"},
+        "nested": [(1, (2, 3)), (4, (5, 6))],
     }
-    expected = _env().from_string(source).render(**context)
+    expected = _env(lib=LIBRARY).from_string(source).render(**context)
+    library_name = "protoc_gen_platform.compiled_templates.lib"
+    library = ModuleType(library_name)
+    vars(library).update(vars(_compiled(LIBRARY, "lib")))
+    monkeypatch.setitem(sys.modules, library_name, library)
     module = _compiled(source, name + ".j2")
     wanted = inspect.signature(module.render).parameters
     assert module.render(**{k: context[k] for k in wanted}) == expected
@@ -239,7 +278,7 @@ def test_the_compiler_renders_what_jinja_renders(name: str) -> None:
 @pytest.mark.parametrize(
     "source, line, why",
     [
-        ("ok\n{% include 'x.j2' %}", 2, "Include %} is not supported"),
+        ("ok\n{% include 'x.j2' %}", 2, "{% include %} is not supported"),
         ("{{ x | upper }}", 1, "the filter 'upper' is not supported"),
         ("\n\n{{ x is defined }}", 3, "the expression Test is not supported"),
         ("{{ x if y }}", 1, "an inline if needs an else"),
@@ -247,7 +286,7 @@ def test_the_compiler_renders_what_jinja_renders(name: str) -> None:
         (
             "{% for x in xs %}{% set y = x %}{% endfor %}\n{{ y }}",
             2,
-            "'y' is bound inside a {% for %} and used outside it",
+            "'y' is used outside the {% for %} that binds it",
         ),
         (
             "{% macro m() %}{{ outer }}{% endmacro %}",
@@ -263,17 +302,73 @@ def test_the_compiler_renders_what_jinja_renders(name: str) -> None:
         ),
         ("{% for x in xs %}{{ loop.last }}{% endfor %}", 1, "loop.last"),
         ("{{ xs[1:] }}", 1, "slices are not supported"),
+        ("\n{% if %}x{% endif %}", 2, "Expected an expression"),
+        (
+            "{% for x in xs %}{% for x in ys %}{% endfor %}{% endfor %}",
+            1,
+            "'x' is bound again in a nested {% for %}",
+        ),
+        (
+            (
+                "{% for x in xs %}{% set y = x %}{% endfor %}\n"
+                "{% for x in xs %}{{ y }}{% endfor %}"
+            ),
+            2,
+            "'y' is used outside the {% for %} that binds it",
+        ),
+        (
+            "{% for x in xs %}{% if x %}{% set y = x %}{% endif %}\n{{ y }}{% endfor %}",
+            2,
+            "'y' is set inside an {% if %} and read outside it",
+        ),
+        ("{{ n }}\n{% set n = 1 %}", 1, "'n' is read before its first {% set %}"),
+        (
+            "{% set y = 1 %}\n{% for x in xs %}{% set y = x %}{% endfor %}",
+            2,
+            "'y' is bound both inside and outside a {% for %}",
+        ),
+        ("{{ m() }}{% macro m() %}x{% endmacro %}", 1, "'m' is not defined yet"),
+        (
+            "{% macro m(a, b) %}{{ a }}{% endmacro %}{{ m(1) }}",
+            1,
+            "the call of m gives 1 argument(s) that do not match its parameters a, b",
+        ),
+        ("{% macro m(a) %}{% endmacro %}{{ m(b=1) }}", 1, "do not match"),
+        ("{% import 'lib' as lib %}\n{{ lib.greeting }}", 2, "only for macro calls"),
+        ("{% import 'lib' as lib %}{{ lib }}", 1, "only for macro calls"),
+        ("{% macro class() %}{% endmacro %}", 1, "a macro may not be named 'class'"),
+        ("{% macro m(def) %}{% endmacro %}", 1, "a macro parameter may not be"),
+        ("{{ str }}", 1, "the name 'str' is reserved"),
+        ("{% set enumerate = 1 %}", 1, "the name 'enumerate' is reserved"),
+        ("{{ 'x' | layout([], 0, class=1) }}", 1, "may not be 'class'"),
+        ("{% call m() %}{% endcall %}", 1, "{% call %} is not supported"),
     ],
 )
 def test_what_it_cannot_compile_is_a_one_line_error_at_the_line(
     source: str, line: int, why: str
 ) -> None:
     with pytest.raises(TemplateCompileError) as caught:
-        compile_template(_env(), "bad.j2", source)
+        compile_template(_env(lib=LIBRARY), "bad.j2", source)
     message = str(caught.value)
     assert message.startswith(f"templates/bad.j2:{line}: ")
     assert why in message
     assert "\n" not in message
+
+
+def test_a_damaged_install_falls_back_to_jinja(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_import = render.importlib.import_module
+
+    def missing(name: str) -> Any:
+        if name.endswith(".testing_py"):
+            raise ModuleNotFoundError(name)
+        return real_import(name)
+
+    monkeypatch.setattr(render.importlib, "import_module", missing)
+    assert render._renderer("module.py.j2") is module_py.render
+    renderer = render._renderer("testing.py.j2")
+    assert isinstance(getattr(renderer, "__self__", None), jinja2.Template)
 
 
 def test_make_templates_fails_in_one_line_and_keeps_the_shipped_modules(
@@ -283,14 +378,43 @@ def test_make_templates_fails_in_one_line_and_keeps_the_shipped_modules(
     shutil.copytree(render.templates_dir(), source)
     (source / "zz_bad.py.j2").write_text("{{ x | upper }}\n")
     compiled = tmp_path / "compiled"
-    shutil.copytree(render.COMPILED, compiled, ignore=shutil.ignore_patterns("__py*"))
+    shipped = template_compiler.COMPILED
+    shutil.copytree(shipped, compiled, ignore=shutil.ignore_patterns("__py*"))
     before = read_tree(compiled)
-    monkeypatch.setattr(render, "templates_dir", lambda: str(source))
-    monkeypatch.setattr(render, "COMPILED", str(compiled))
+    monkeypatch.setattr(template_compiler, "templates_dir", lambda: str(source))
+    monkeypatch.setattr(template_compiler, "COMPILED", str(compiled))
     with pytest.raises(SystemExit) as caught:
-        render.main()
+        template_compiler.main()
     assert caught.value.code == (
         "make templates: templates/zz_bad.py.j2:1: the filter 'upper'"
         " is not supported like this"
     )
     assert read_tree(compiled) == before
+
+
+def test_a_failed_write_keeps_the_shipped_modules_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled = tmp_path / "compiled"
+    shutil.copytree(
+        template_compiler.COMPILED, compiled, ignore=shutil.ignore_patterns("__py*")
+    )
+    before = read_tree(compiled)
+    monkeypatch.setattr(template_compiler, "COMPILED", str(compiled))
+    real_open = open
+    written = []
+
+    def full_disk(path: str, mode: str = "r", **kwargs: Any) -> Any:
+        if "w" in mode:
+            written.append(path)
+            if len(written) == 3:
+                raise OSError(28, "No space left on device", path)
+        return real_open(path, mode, **kwargs)
+
+    monkeypatch.setattr(template_compiler, "open", full_disk, raising=False)
+    with pytest.raises(SystemExit) as caught:
+        template_compiler.main()
+    assert str(caught.value.code).startswith("make templates: [Errno 28] No space")
+    assert len(written) == 3
+    assert read_tree(compiled) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compiled"]

@@ -1,8 +1,10 @@
-"""templates/, compiled by `make templates` (see render.py), and what
-they were compiled from: while these match, the plugin renders with them."""
+"""templates/, compiled by `make templates` (template_compiler.py), and
+what they were compiled from: while these checksums match, the plugin
+renders with these modules."""
 
 COMPILED_FROM = {
-    "template_compiler.py": "0c545b71 21793",
+    "template_compiler.py": "f523b915 6141",
+    "template_codegen.py": "76b4a149 20921",
     "templates/_macros.j2": "b0d94fb7 8800",
     "templates/module.py.j2": "85aa606e 1177",
     "templates/sdk_quickstart.py.j2": "237c5ed8 1210",
