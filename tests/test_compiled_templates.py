@@ -418,3 +418,19 @@ def test_a_failed_write_keeps_the_shipped_modules_and_leaves_nothing(
     assert len(written) == 3
     assert read_tree(compiled) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["compiled"]
+
+
+@pytest.mark.parametrize("clash", ["module_py.j2", "__init__.j2"])
+def test_templates_whose_modules_clash_are_refused(
+    clash: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "templates"
+    shutil.copytree(render.templates_dir(), source)
+    (source / clash).write_text("x\n")
+    monkeypatch.setattr(template_compiler, "templates_dir", lambda: str(source))
+    monkeypatch.setattr(template_compiler, "COMPILED", str(tmp_path / "compiled"))
+    with pytest.raises(SystemExit) as caught:
+        template_compiler.main()
+    assert str(caught.value.code).startswith(f"make templates: templates/{clash}: ")
+    assert "rename the template" in str(caught.value.code)
+    assert not (tmp_path / "compiled").exists()
