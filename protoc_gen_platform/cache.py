@@ -151,15 +151,12 @@ class OutputCache:
                 self.put(keys[path], content)
 
     def jinja_directory(self) -> str | None:
-        """Where Jinja may keep compiled templates, if the cache is on."""
+        """Where Jinja may keep compiled templates, if the cache is on. Made
+        only by Jinja's rendering of an edited template (see render.py), which
+        a normal run never does."""
         if self.directory is None:
             return None
-        path = os.path.join(self.directory, "jinja")
-        try:
-            os.makedirs(path, exist_ok=True)
-        except OSError:
-            return None
-        return path
+        return os.path.join(self.directory, "jinja")
 
 
 def _closure(

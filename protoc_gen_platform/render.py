@@ -91,10 +91,17 @@ def _renderer(template: str, bytecode_dir: str | None = None) -> Render:
 
 @functools.lru_cache(maxsize=2)
 def _environment(bytecode_dir: str | None = None) -> jinja2.Environment:
-    """Jinja over templates/, for a template edited since ``make templates``."""
+    """Jinja over templates/, for a template edited since ``make templates``,
+    keeping its bytecode in ``bytecode_dir`` where that folder can be made."""
     import jinja2
 
     from .template_compiler import jinja_environment
+
+    if bytecode_dir is not None:
+        try:
+            os.makedirs(bytecode_dir, exist_ok=True)
+        except OSError:
+            bytecode_dir = None
 
     return jinja_environment(jinja2.FileSystemLoader(templates_dir()), bytecode_dir)
 

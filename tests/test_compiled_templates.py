@@ -434,3 +434,19 @@ def test_templates_whose_modules_clash_are_refused(
     assert str(caught.value.code).startswith(f"make templates: templates/{clash}: ")
     assert "rename the template" in str(caught.value.code)
     assert not (tmp_path / "compiled").exists()
+
+
+def test_jinja_keeps_its_bytecode_only_when_it_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bytecode = tmp_path / "cache" / "jinja"
+    assert render._renderer("module.py.j2", str(bytecode)) is module_py.render
+    assert not bytecode.exists()
+    monkeypatch.setattr(render, "_compiled_are_fresh", lambda: False)
+    render._renderer.cache_clear()
+    render._environment.cache_clear()
+    try:
+        render._renderer("testing.py.j2", str(bytecode))
+        assert [p.suffix for p in bytecode.iterdir()] == [".cache"]
+    finally:
+        render._environment.cache_clear()
