@@ -57,6 +57,7 @@ def _in_parallel(monkeypatch: pytest.MonkeyPatch, cores: int = 2) -> Workers:
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_SERVICES", 2)
     monkeypatch.setattr(pipeline, "_cores", lambda: cores)
     fork, pipe, temporary = os.fork, os.pipe, tempfile.TemporaryFile
+    memfd = getattr(os, "memfd_create", None)
 
     def record(fd: int) -> None:
         status = os.fstat(fd)
@@ -78,10 +79,24 @@ def _in_parallel(monkeypatch: pytest.MonkeyPatch, cores: int = 2) -> Workers:
         record(file.fileno())
         return file
 
+    def in_memory(*args: Any, **kwargs: Any) -> int:
+        assert memfd is not None
+        fd: int = memfd(*args, **kwargs)
+        record(fd)
+        return fd
+
     monkeypatch.setattr(os, "fork", forking)
     monkeypatch.setattr(os, "pipe", piping)
     monkeypatch.setattr(tempfile, "TemporaryFile", temporary_file)
+    if memfd is not None:
+        monkeypatch.setattr(os, "memfd_create", in_memory)
     return workers
+
+
+def _no_memory_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system without ``memfd_create`` (macOS): workers spool to a
+    temporary file."""
+    monkeypatch.delattr(os, "memfd_create", raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -112,27 +127,70 @@ def test_three_processes_agree_too(
     assert len(workers.forked) == 2 and not workers.still_open()
 
 
-def test_workers_without_a_temporary_file_answer_through_a_pipe(
+def test_a_parallel_run_spools_in_memory_and_never_imports_tempfile() -> None:
+    if not hasattr(os, "memfd_create"):
+        pytest.skip("this system has no memfd_create: workers use tempfile")
+    # A fresh interpreter: this one imported tempfile long ago.
+    script = (
+        "import sys, os\n"
+        "import protoc_gen_platform.parallel as parallel\n"
+        "fd = parallel._spool()\n"
+        "assert fd is not None and os.readlink(f'/proc/self/fd/{fd}').startswith("
+        "'/memfd:'), os.readlink(f'/proc/self/fd/{fd}')\n"
+        "assert 'tempfile' not in sys.modules, 'tempfile was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_workers_without_memory_files_spool_to_a_temporary_file(
     monkeypatch: pytest.MonkeyPatch, sequential: bytes
 ) -> None:
     workers = _in_parallel(monkeypatch)
+    _no_memory_files(monkeypatch)
+    spooled: list[int] = []
+    temporary = tempfile.TemporaryFile
 
-    def unwritable(*_: object, **__: object) -> object:
-        raise OSError("no temporary folder")
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        spooled.append(1)
+        return temporary(*args, **kwargs)
 
+    monkeypatch.setattr(tempfile, "TemporaryFile", counted)
+    assert encode_response(_request(proto_files())) == sequential
+    assert len(spooled) == len(workers.forked) == 1
+    assert not workers.still_open()
+
+
+@pytest.mark.parametrize("memory_files", [True, False], ids=["memfd", "no-memfd"])
+def test_workers_without_a_spool_file_answer_through_a_pipe(
+    monkeypatch: pytest.MonkeyPatch, sequential: bytes, memory_files: bool
+) -> None:
+    workers = _in_parallel(monkeypatch)
+
+    def unwritable(*_: object, **__: object) -> Any:
+        raise OSError("no room for a file")
+
+    if memory_files:
+        monkeypatch.setattr(os, "memfd_create", unwritable, raising=False)
+    else:
+        _no_memory_files(monkeypatch)
     monkeypatch.setattr(tempfile, "TemporaryFile", unwritable)
     assert encode_response(_request(proto_files())) == sequential
     assert workers.forked and workers.channels  # only pipes: they brought it
     assert not workers.still_open()
 
 
-def test_workers_whose_temporary_file_cannot_be_written_answer_through_a_pipe(
+def test_workers_whose_spool_file_cannot_be_written_answer_through_a_pipe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sequential: bytes
 ) -> None:
     workers = _in_parallel(monkeypatch)
     read_only = tmp_path / "read-only"
     read_only.write_bytes(b"")
-    monkeypatch.setattr(tempfile, "TemporaryFile", lambda: read_only.open("rb"))
+    monkeypatch.setattr(
+        os,
+        "memfd_create",
+        lambda *_, **__: os.open(read_only, os.O_RDONLY),
+        raising=False,
+    )
     assert encode_response(_request(proto_files())) == sequential
     assert workers.forked and not workers.still_open()
     assert read_only.read_bytes() == b""  # nothing went there
