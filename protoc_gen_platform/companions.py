@@ -4,9 +4,7 @@ token-issuing one (see :mod:`protoc_gen_platform.patterns`)."""
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import naming
 from .model import Method, Service
@@ -18,8 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["TokenSourceView", "ValidatorView", "token_source_view", "validator_view"]
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class ValidatorView:
+class ValidatorView(NamedTuple):
     """The caching token validators of a service with a token-checking RPC."""
 
     sync_class: str
@@ -27,7 +24,7 @@ class ValidatorView:
     method: MethodView
     principal_type: str
 
-    @functools.cached_property
+    @property
     def doc(self) -> str:
         """The validator classes' docstring text."""
         rpc = self.method.rpc
@@ -43,8 +40,7 @@ class ValidatorView:
         )
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class TokenSourceView:
+class TokenSourceView(NamedTuple):
     """The token sources of a service with token-issuing RPCs."""
 
     sync_class: str
@@ -54,7 +50,7 @@ class TokenSourceView:
     refresh: MethodView | None
     refresh_field: str
 
-    @functools.cached_property
+    @property
     def doc(self) -> str:
         """The token source classes' docstring text."""
         renewal = (

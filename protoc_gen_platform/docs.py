@@ -9,12 +9,11 @@ line, so none can open a table, a heading or a code block.
 
 from __future__ import annotations
 
-import dataclasses
 import keyword
 import re
 from collections import Counter
 from pathlib import PurePosixPath
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
@@ -40,8 +39,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True)
-class RpcRow:
+class RpcRow(NamedTuple):
     """One RPC as a row of its service's table; every text is Markdown-safe."""
 
     method: str
@@ -55,8 +53,7 @@ class RpcRow:
     summary: str
 
 
-@dataclasses.dataclass(frozen=True)
-class ServiceSection:
+class ServiceSection(NamedTuple):
     """A service: its name, comment paragraphs, where its clients are, its RPCs."""
 
     name: str
@@ -69,16 +66,14 @@ class ServiceSection:
     rows: tuple[RpcRow, ...]
 
 
-@dataclasses.dataclass(frozen=True)
-class PackageSection:
+class PackageSection(NamedTuple):
     """A proto package and its services, in file and declaration order."""
 
     name: str
     services: tuple[ServiceSection, ...]
 
 
-@dataclasses.dataclass(frozen=True)
-class QuickstartView:
+class QuickstartView(NamedTuple):
     """The names the quickstart uses: one service's clients, a plain unary RPC
     (for a call, a caught error and an async call) and, if the service has
     one, a paginated RPC."""
@@ -94,8 +89,7 @@ class QuickstartView:
     pager_request: str
 
 
-@dataclasses.dataclass(frozen=True)
-class ReadmeView:
+class ReadmeView(NamedTuple):
     """Everything the SDK README shows."""
 
     package: str

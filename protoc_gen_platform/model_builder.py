@@ -1,5 +1,5 @@
 """Building the model from a CodeGeneratorRequest: the descriptors wrapped
-in the frozen dataclasses of :mod:`protoc_gen_platform.model`.
+in the immutable records of :mod:`protoc_gen_platform.model`.
 
 A file's objects are built the first time the file, or a type it declares,
 is looked up (see :func:`build_model`).

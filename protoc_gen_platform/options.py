@@ -1,4 +1,4 @@
-"""Plugin parameters: ``--platform_opt=k=v,k2=v2`` parsed into a frozen, typed object.
+"""Plugin parameters: ``--platform_opt=k=v,k2=v2`` parsed into an immutable record.
 
 Every key is declared once, in :data:`_PARSERS`, so the documented names and the
 accepted names cannot drift apart. An unknown key or a bad value raises
@@ -8,9 +8,8 @@ valid ones.
 
 from __future__ import annotations
 
-import dataclasses
 import keyword
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .errors import GenerationError
 
@@ -21,8 +20,7 @@ class OptionsError(GenerationError):
     """A plugin parameter is unknown or has a bad value."""
 
 
-@dataclasses.dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """The plugin's settings, one field per ``--platform_opt`` key.
 
     Attributes:
@@ -69,7 +67,7 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
     "package_markers": _parse_bool,
     "test_kit": _parse_bool,
 }
-assert set(_PARSERS) == {f.name for f in dataclasses.fields(Options)}
+assert set(_PARSERS) == set(Options._fields)
 
 
 def parse_options(parameter: str) -> Options:

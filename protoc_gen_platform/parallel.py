@@ -19,11 +19,11 @@ reads once its own share is done.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 import pickle
 import signal
+from typing import NamedTuple
 
 from google.protobuf.compiler import plugin_pb2
 
@@ -32,9 +32,9 @@ from .errors import GenerationError
 from .model import Model
 from .options import Options
 from .pipeline import Files, Output, render_modules
-from .response import encode_files
+from .response import Encoded, encode_files
 
-__all__ = ["Encoded", "Work", "render_in_parallel"]
+__all__ = ["Work", "render_in_parallel"]
 
 _ENCODED, _FAILED = b"E", b"X"
 """The first byte of a worker's answer: its share encoded, or its exception
@@ -42,18 +42,7 @@ pickled. The next eight bytes give the length of what follows."""
 _HEADER = 9
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class Encoded:
-    """Modules that a worker encoded: ``data`` is a serialized
-    CodeGeneratorResponse holding only their ``file`` entries. The response
-    passes it on as it is: serialized protobuf messages merge when they are
-    concatenated, and repeated fields keep their order."""
-
-    data: bytes
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class Work:
+class Work(NamedTuple):
     """What every share is rendered with, and where the results go."""
 
     model: Model

@@ -28,8 +28,8 @@ Detection looks only at shapes, never at configuration:
 
 from __future__ import annotations
 
-import dataclasses
 import keyword
+from typing import NamedTuple
 
 from google.protobuf import descriptor_pb2
 
@@ -55,8 +55,7 @@ _FDP = descriptor_pb2.FieldDescriptorProto
 _MESSAGE = _FDP.TYPE_MESSAGE
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class ResultOneof:
+class ResultOneof(NamedTuple):
     """A response of the form ``oneof <oneof> { <Payload> <success>; Error error; }``."""
 
     oneof: str
@@ -79,7 +78,7 @@ def _result_shape(message: Message) -> ResultOneof | None:
     if len(message.fields) != 2 or len(message.oneofs) != 1:
         return None
     oneof = message.oneofs[0]
-    error = message.field_named.get("error")
+    error = message.field_named("error")
     if error is None or error.type_name != ERROR_TYPE or error.repeated:
         return None
     (success,) = [f for f in message.fields if f.name != "error"]
@@ -108,8 +107,7 @@ def uses_error_type(model: Model, proto_file: str) -> bool:
     return False
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class Pagination:
+class Pagination(NamedTuple):
     """Where a paginated RPC keeps its page fields, and its items.
 
     ``request_container`` and ``response_container`` name the message field
@@ -127,8 +125,7 @@ class Pagination:
     unreachable_field: str = ""
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class PaginationCheck:
+class PaginationCheck(NamedTuple):
     """The outcome of looking for pagination: a Pagination, or why not."""
 
     pagination: Pagination | None
@@ -194,9 +191,8 @@ _INTEGERS = frozenset(
 
 
 def _has(message: Message, wanted: dict[str, int]) -> bool:
-    by_name = message.field_named
     for name, kind in wanted.items():
-        field = by_name.get(name)
+        field = message.field_named(name)
         if field is None or field.type != kind or field.repeated:
             return False
     return True
@@ -216,12 +212,13 @@ def _container(model: Model, message: Message, wanted: dict[str, int]) -> str | 
 
 def _field(model: Model, message: Message, container: str, name: str) -> Field | None:
     if container:
-        message = model.message(message.field_named[container].type_name)
-    return message.field_named.get(name)
+        holder = message.field_named(container)
+        assert holder is not None  # _container found it
+        message = model.message(holder.type_name)
+    return message.field_named(name)
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class TokenCheck:
+class TokenCheck(NamedTuple):
     """An RPC that checks a bearer token: its method, and the full name of
     the principal type its success payload carries."""
 
@@ -255,8 +252,7 @@ def token_check(model: Model, service: Service) -> TokenCheck | None:
     return None
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class TokenIssuing:
+class TokenIssuing(NamedTuple):
     """RPCs that issue (and refresh) access tokens: the field of their
     responses that holds the issued token."""
 
@@ -277,7 +273,7 @@ def _issued_field(model: Model, message: Message) -> str | None:
         inner = model.types.get(field.type_name)
         if not isinstance(inner, Message):
             continue
-        expiry = inner.field_named.get("access_token_expire_time")
+        expiry = inner.field_named("access_token_expire_time")
         if (
             _has(
                 inner,

@@ -25,10 +25,10 @@ from .paths import (
     output_path,
     package_files,
 )
+from .response import Encoded
 
 if TYPE_CHECKING:
     from .model import Model
-    from .parallel import Encoded
 
 __all__ = [
     "Files",
@@ -56,10 +56,10 @@ SHARED_TOP_LEVEL = frozenset({"google", "grpc"}) | frozenset(sys.stdlib_module_n
 Files = list[tuple[str, str]]
 
 
-Output = list[Union[tuple[str, str], "Encoded"]]
+Output = list[Union[tuple[str, str], Encoded]]
 """What the response carries, in order: files as ``(path, content)``, and
 blocks of files that worker processes encoded (see
-:class:`~protoc_gen_platform.parallel.Encoded`)."""
+:class:`~protoc_gen_platform.response.Encoded`)."""
 
 
 def generate_files(
@@ -105,7 +105,7 @@ def generate_files(
         rendered = {
             item[0]: item[1]
             for item in _render_all(request, missing, options, cache, keys)
-            if isinstance(item, tuple)  # all of them: blocks are encoded whole only
+            if not isinstance(item, Encoded)  # none is: not asked to encode
         }
         output.extend((path, found.get(path) or rendered[path]) for _, path in outputs)
     else:

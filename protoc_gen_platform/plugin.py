@@ -22,7 +22,7 @@ from . import __version__
 from .errors import GenerationError
 from .options import parse_options
 from .pipeline import generate_files
-from .response import encode_files
+from .response import Encoded, encode_files
 
 __all__ = ["RequestError", "encode_response", "generate", "main", "read_request"]
 
@@ -95,13 +95,14 @@ def encode_response(request: plugin_pb2.CodeGeneratorRequest) -> bytes:
             f"(set {DEBUG_ENV}=1 for a traceback)"
         )
         return response.SerializeToString()
-    parts, files = [response.SerializeToString()], []
+    parts = [response.SerializeToString()]
+    files: list[tuple[str, str]] = []
     for item in output:
-        if isinstance(item, tuple):
-            files.append(item)
-        else:
+        if isinstance(item, Encoded):
             parts += [encode_files(files), item.data]
             files = []
+        else:
+            files.append(item)
     parts.append(encode_files(files))
     return b"".join(parts)
 

@@ -13,15 +13,24 @@ are.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
-__all__ = ["encode_files"]
+__all__ = ["Encoded", "encode_files"]
 
 _FILE = b"\x7a"
 """The tag of a response's ``file`` entry and of a file's ``content``:
 field 15, length-delimited."""
 _NAME = b"\x0a"
 """The tag of a file's ``name``: field 1, length-delimited."""
+
+
+class Encoded(NamedTuple):
+    """Modules already encoded (by a worker process): ``data`` is a serialized
+    CodeGeneratorResponse holding only their ``file`` entries. The response
+    passes it on as it is: serialized protobuf messages merge when they are
+    concatenated, and repeated fields keep their order."""
+
+    data: bytes
 
 
 def encode_files(files: Iterable[tuple[str, str]]) -> bytes:

@@ -10,7 +10,7 @@ own imports; nothing is drawn by hand.
 
 from __future__ import annotations
 
-import dataclasses
+from typing import NamedTuple
 
 from .model import Model
 
@@ -21,8 +21,7 @@ WELL_KNOWN_PREFIX = "google."
 are always common types."""
 
 
-@dataclasses.dataclass(frozen=True)
-class PackageNode:
+class PackageNode(NamedTuple):
     """A proto package of the contracts: its Mermaid node id, name and services."""
 
     id: str
@@ -30,8 +29,7 @@ class PackageNode:
     services: tuple[str, ...]
 
 
-@dataclasses.dataclass(frozen=True)
-class CommonPackage:
+class CommonPackage(NamedTuple):
     """A package of common types, and how many of the other packages import it."""
 
     id: str
@@ -39,8 +37,7 @@ class CommonPackage:
     importers: int
 
 
-@dataclasses.dataclass(frozen=True)
-class ServiceMap:
+class ServiceMap(NamedTuple):
     """The packages, the import edges between them (``(from, to)`` node ids,
     sorted) and the common packages kept apart."""
 

@@ -9,9 +9,7 @@ module (a name ending in ``_platform``), ``_pb2`` aliases and ``_testing``.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import naming
 from .paths import PLATFORM_SUFFIX, TESTING_SUFFIX, module_name, output_path
@@ -23,15 +21,14 @@ if TYPE_CHECKING:
 __all__ = ["FakeView", "TestingView", "testing_view"]
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class FakeView:
+class FakeView(NamedTuple):
     """The fake of one service: its class and the type of each fake method."""
 
     service: ServiceView
     name: str
     runtime: str
 
-    @functools.cached_property
+    @property
     def doc(self) -> str:
         """The fake class's docstring text."""
         return (
@@ -42,7 +39,7 @@ class FakeView:
             "An RPC that is not programmed answers UNIMPLEMENTED."
         )
 
-    @functools.cached_property
+    @property
     def methods(self) -> tuple[tuple[str, str, list[str]], ...]:
         """``(attribute, fake method class, its type arguments)`` per RPC."""
         return tuple(_fake_type(m) for m in self.service.methods)
@@ -60,11 +57,8 @@ def _fake_type(m: MethodView) -> tuple[str, str, list[str]]:
     return m.name, "FakeUnary", [m.request_type, m.returned_type]
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class TestingView:
+class TestingView(NamedTuple):
     """One generated ``<stem>_testing.py`` module."""
-
-    __test__ = False  # not a pytest test class, despite its name
 
     proto: ProtoFile
     path: str
@@ -86,6 +80,10 @@ class TestingView:
     def exports(self) -> tuple[str, ...]:
         """The module's public names, for ``__all__``."""
         return tuple(sorted(f.name for f in self.fakes))
+
+
+# Not a pytest test class, despite its name (a NamedTuple's body cannot say so).
+setattr(TestingView, "__test__", False)
 
 
 def testing_view(

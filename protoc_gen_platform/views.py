@@ -7,8 +7,7 @@ only loop over these objects and call macros; they never compute a name.
 
 from __future__ import annotations
 
-import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import naming
 from .errors import GenerationError
@@ -34,8 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["MethodView", "ModuleView", "ServiceView", "module_view"]
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class MethodView:
+class MethodView(NamedTuple):
     """One RPC as generated: its Python name, constant and types."""
 
     rpc: Method
@@ -142,8 +140,7 @@ class MethodView:
         )
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class ServiceView:
+class ServiceView(NamedTuple):
     """One service as generated: its class and function names and methods."""
 
     service: Service
@@ -213,8 +210,7 @@ class ServiceView:
         )
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class ModuleView:
+class ModuleView(NamedTuple):
     """One generated ``<stem>_platform.py`` module."""
 
     proto: ProtoFile

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from protoc_gen_platform.model import Idempotency, Model, StreamingKind
 from protoc_gen_platform.model_builder import build_model
 from support import proto_files, request
@@ -92,3 +94,25 @@ def test_files_are_built_on_first_lookup_and_imports_need_none() -> None:
     assert {name: model.files[name].dependencies for name in model.files} == dict(
         model.imports
     )
+
+
+def test_model_and_view_records_are_immutable() -> None:
+    from protoc_gen_platform.options import Options
+    from protoc_gen_platform.views import module_view
+
+    proto = next(p for p in MODEL.files.values() if p.services)
+    service = proto.services[0]
+    method = service.methods[0]
+    message = MODEL.message(method.input_type)
+    view = module_view(MODEL, proto, Options())
+    records = (proto, service, method, message, view, view.services[0])
+    for record in records + (view.services[0].methods[0], MODEL):
+        with pytest.raises(AttributeError):
+            record.name = "changed"  # type: ignore[misc, union-attr]
+    assert method.name != "changed" and proto.name != "changed"
+
+
+def test_a_message_finds_its_fields_by_name() -> None:
+    error = MODEL.message("platform.common.Error")
+    assert [error.field_named(f.name) for f in error.fields] == list(error.fields)
+    assert error.field_named("no_such_field") is None

@@ -21,7 +21,8 @@ import protoc_gen_platform.parallel as parallel
 import protoc_gen_platform.pipeline as pipeline
 from protoc_gen_platform.errors import GenerationError
 from protoc_gen_platform.options import Options
-from protoc_gen_platform.parallel import Encoded, _split
+from protoc_gen_platform.parallel import _split
+from protoc_gen_platform.response import Encoded
 from protoc_gen_platform.plugin import encode_response, generate
 from support import proto_files
 from test_plugin_io import _request
