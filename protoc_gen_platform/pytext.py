@@ -49,6 +49,25 @@ def docstring(text: str, indent: int) -> str:
     are broken, and control, line-breaking and non-space whitespace characters
     become escapes.
     """
+    if (
+        _PLAIN_LINES.match(text)
+        and text == text.strip()
+        and " \n" not in text
+        and "\n " not in text
+        and "\n\n\n" not in text
+    ):
+        # The usual text (the views' own): nothing to strip, dedent or
+        # escape, no quote at the end, and blank lines one at a time.
+        if "\n" not in text:
+            return f'"""{text}"""'
+        pad = "\n" + " " * indent
+        body = text.replace("\n", pad).replace(pad + "\n", "\n\n")
+        return f'"""{body}{pad}"""'
+    return _docstring(text, indent)
+
+
+def _docstring(text: str, indent: int) -> str:
+    """:func:`docstring` for any text."""
     lines = [line.rstrip() for line in text.strip().split("\n")]
     rest = lines[1:]
     common = min(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import black
 
 from protoc_gen_platform.formatting import format_python
-from protoc_gen_platform.pytext import docstring, pystr
+from protoc_gen_platform.pytext import _docstring, docstring, pystr
 
 MODE = black.Mode(target_versions={black.TargetVersion.PY310})
 
@@ -77,8 +77,20 @@ def test_pystr_round_trips(text: str) -> None:
     assert ast.literal_eval(pystr(text)) == text
 
 
+PLAIN_TEXT = st.text(alphabet=' ab`.\n"\\\t', max_size=40)
+"""Texts near the plain ones the views write, where docstring() takes its
+short path: spaces at line ends and starts, runs of blank lines, quotes."""
+
+
 @settings(max_examples=500, deadline=None)
-@given(st.text(), st.sampled_from([0, 4, 8]))
+@given(PLAIN_TEXT, st.sampled_from([0, 4, 8]))
+def test_the_short_path_gives_what_the_general_one_does(text: str, indent: int) -> None:
+    assert docstring(text, indent) == _docstring(text, indent)
+    assert _roundtrip(text) == _expected(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), PLAIN_TEXT), st.sampled_from([0, 4, 8]))
 def test_docstrings_are_already_what_black_makes_of_them(text: str, depth: int) -> None:
     pad = " " * depth
     header = "".join(" " * (4 * level) + "class C:\n" for level in range(depth // 4))
