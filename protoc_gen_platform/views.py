@@ -289,13 +289,15 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
         "__all__",
     ):
         scope.claim(taken, "the module's imports")
+    # Keyed by path, and in service order: a record hashes by value, which
+    # for a service means every one of its methods.
     shapes = {
-        rpc: (result_oneof(model, rpc), pagination(model, rpc))
+        rpc.path: (result_oneof(model, rpc), pagination(model, rpc))
         for service in proto.services
         for rpc in service.methods
     }
-    checks = {service: token_check(model, service) for service in proto.services}
-    issuing = {service: token_issuing(model, service) for service in proto.services}
+    checks = [token_check(model, service) for service in proto.services]
+    issuing = [token_issuing(model, service) for service in proto.services]
     extra_types = [
         name
         for result, check in shapes.values()
@@ -304,7 +306,7 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
             check.pagination.item_type if check.pagination else "",
         )
         if name
-    ] + [check.principal_type for check in checks.values() if check]
+    ] + [check.principal_type for check in checks if check]
     imports = naming.ImportTable.for_file(model, proto, extra_types)
     services = tuple(
         _service_view(
@@ -313,11 +315,11 @@ def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
             imports,
             proto,
             shapes,
-            checks[s],
-            issuing[s],
+            check,
+            issued,
             len(proto.services) > 1,
         )
-        for s in proto.services
+        for s, check, issued in zip(proto.services, checks, issuing)
     )
     return ModuleView(
         proto=proto,
@@ -344,7 +346,7 @@ def _service_view(
     scope: naming.Scope,
     imports: naming.ImportTable,
     proto: ProtoFile,
-    shapes: dict[Method, tuple[ResultOneof | None, PaginationCheck]],
+    shapes: dict[str, tuple[ResultOneof | None, PaginationCheck]],
     token: TokenCheck | None,
     issuing: TokenIssuing | None,
     qualify: bool,
@@ -365,7 +367,7 @@ def _service_view(
         # No leading "__": classes refer to the constants, where Python would
         # mangle such a name into another one.
         constant = naming.snake_case(qualified).upper().lstrip("_") or "RPC"
-        result, check = shapes[rpc]
+        result, check = shapes[rpc.path]
         pages = check.pagination
         methods.append(
             MethodView(
@@ -384,12 +386,12 @@ def _service_view(
                 page_response=_page_response(python_name, taken) if pages else "",
             )
         )
-    by_rpc = {m.rpc: m for m in methods}
     validator = source = None
     if token is not None or issuing is not None:
         # Few services check or issue tokens: the module loads when one does.
         from .companions import token_source_view, validator_view
 
+        by_rpc = {m.rpc: m for m in methods}
         validator = validator_view(token, service, scope, imports, by_rpc)
         source = token_source_view(issuing, service, scope, by_rpc)
     return ServiceView(
