@@ -22,7 +22,6 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import signal
 from typing import NamedTuple
 
 from google.protobuf.compiler import plugin_pb2
@@ -202,6 +201,8 @@ class _Worker:
         if not self.running:
             return
         if not self.answered:
+            import signal  # only here: a worker that has not answered
+
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
