@@ -45,61 +45,62 @@ def build_model(request: plugin_pb2.CodeGeneratorRequest) -> Model:
     A file's objects are built the first time the file, or a type it declares,
     is looked up: a request carries every dependency of the files to generate,
     most of which are never read, and each worker process of a parallel run
-    then builds only what its own share reads.
+    then builds only what its own share reads. Finding the file that declares
+    a type reads only the files of the packages its name could be in.
 
     Raises:
         GenerationError: when ``file_to_generate`` names a file that the request
             does not carry, or a file is listed twice.
     """
     sources: dict[str, descriptor_pb2.FileDescriptorProto] = {}
-    declared_in: dict[str, str] = {}
-    map_entries: set[str] = set()
+    packages: dict[str, list[descriptor_pb2.FileDescriptorProto]] = {}
     for fd in request.proto_file:
         if fd.name in sources:
             raise GenerationError(f"{fd.name}: the request carries this file twice")
         sources[fd.name] = fd
-        _index_file(fd, declared_in, map_entries)
+        packages.setdefault(fd.package, []).append(fd)
     for name in request.file_to_generate:
         if name not in sources:
             raise GenerationError(
                 f"{name}: listed in file_to_generate but absent from proto_file"
             )
-    files = _Files(sources, map_entries)
+    files = _Files(sources)
     return Model(
         files=files,
         to_generate=tuple(request.file_to_generate),
-        types=_Types(declared_in, files),
+        types=_Types(packages, files),
         imports={name: tuple(fd.dependency) for name, fd in sources.items()},
     )
 
 
 def _index_file(
-    fd: descriptor_pb2.FileDescriptorProto,
-    declared_in: dict[str, str],
-    map_entries: set[str],
+    fd: descriptor_pb2.FileDescriptorProto, declared_in: dict[str, str]
 ) -> None:
-    """Note the file of every message and enum ``fd`` declares, and its map entries."""
+    """Note the file of every message and enum ``fd`` declares."""
     for e in fd.enum_type:
         declared_in[_join(fd.package, e.name)] = fd.name
     for path, msg in _walk_messages(fd.message_type, ()):
         full_name = _join(fd.package, ".".join(path))
         declared_in[full_name] = fd.name
-        if msg.options.map_entry:
-            map_entries.add(full_name)
         for e in msg.enum_type:
             declared_in[f"{full_name}.{e.name}"] = fd.name
+
+
+def _map_entries(fd: descriptor_pb2.FileDescriptorProto) -> set[str]:
+    """The full names of the map entry messages ``fd`` declares (a map
+    field's entry type is nested in the field's own message)."""
+    return {
+        _join(fd.package, ".".join(path))
+        for path, msg in _walk_messages(fd.message_type, ())
+        if msg.options.map_entry
+    }
 
 
 class _Files(Mapping[str, ProtoFile]):
     """The request's files by name, each built on first lookup."""
 
-    def __init__(
-        self,
-        sources: dict[str, descriptor_pb2.FileDescriptorProto],
-        map_entries: set[str],
-    ) -> None:
+    def __init__(self, sources: dict[str, descriptor_pb2.FileDescriptorProto]) -> None:
         self._sources = sources
-        self._map_entries = map_entries
         self._built: dict[str, ProtoFile] = {}
         self.types: dict[str, TypeDecl] = {}
         """The types of the files built so far, by full name."""
@@ -107,7 +108,7 @@ class _Files(Mapping[str, ProtoFile]):
     def __getitem__(self, name: str) -> ProtoFile:
         built = self._built.get(name)
         if built is None:
-            built = _build_file(self._sources[name], self._map_entries, self.types)
+            built = _build_file(self._sources[name], self.types)
             self._built[name] = built
         return built
 
@@ -122,11 +123,34 @@ class _Files(Mapping[str, ProtoFile]):
 
 
 class _Types(Mapping[str, TypeDecl]):
-    """Every message and enum by full name; a lookup builds the declaring file."""
+    """Every message and enum by full name; a lookup builds the declaring file.
 
-    def __init__(self, declared_in: dict[str, str], files: _Files) -> None:
-        self._declared_in = declared_in
+    Which file declares a name is indexed package by package, as lookups
+    need it: a name's package is one of its dotted prefixes (or none).
+    """
+
+    def __init__(
+        self,
+        packages: dict[str, list[descriptor_pb2.FileDescriptorProto]],
+        files: _Files,
+    ) -> None:
+        self._unindexed = packages
+        """The files of each package not yet indexed."""
+        self._declared_in: dict[str, str] = {}
         self._files = files
+
+    def _index_packages_of(self, full_name: str) -> None:
+        """Index the files of every package that could declare ``full_name``."""
+        prefix, dot = full_name, "."
+        while dot:
+            prefix, dot, _ = prefix.rpartition(".")
+            for fd in self._unindexed.pop(prefix, ()):
+                _index_file(fd, self._declared_in)
+
+    def _index_all(self) -> None:
+        for package in list(self._unindexed):
+            for fd in self._unindexed.pop(package):
+                _index_file(fd, self._declared_in)
 
     def __getitem__(self, full_name: str) -> TypeDecl:
         decl = self.get(full_name)
@@ -142,6 +166,9 @@ class _Types(Mapping[str, TypeDecl]):
         decl = self._files.types.get(full_name)
         if decl is None:
             file = self._declared_in.get(full_name)
+            if file is None and self._unindexed:
+                self._index_packages_of(full_name)
+                file = self._declared_in.get(full_name)
             if file is None:
                 return default
             self._files[file]  # builds the file, which registers its types
@@ -149,13 +176,19 @@ class _Types(Mapping[str, TypeDecl]):
         return decl
 
     def __iter__(self) -> Iterator[str]:
+        self._index_all()
         return iter(self._declared_in)
 
     def __len__(self) -> int:
+        self._index_all()
         return len(self._declared_in)
 
     def __contains__(self, full_name: object) -> bool:
-        return full_name in self._declared_in
+        if not isinstance(full_name, str):
+            return False
+        if full_name not in self._declared_in and self._unindexed:
+            self._index_packages_of(full_name)
+        return full_name in self._declared_in or full_name in self._files.types
 
 
 def _walk_messages(
@@ -177,13 +210,10 @@ class _Builder:
     """Builds the model objects of one file, with its comments at hand."""
 
     def __init__(
-        self,
-        fd: descriptor_pb2.FileDescriptorProto,
-        map_entries: set[str],
-        types: dict[str, TypeDecl],
+        self, fd: descriptor_pb2.FileDescriptorProto, types: dict[str, TypeDecl]
     ) -> None:
         self.fd = fd
-        self.map_entries = map_entries
+        self.map_entries = _map_entries(fd)
         self.types = types
         self.comments: dict[Path, str] = {
             tuple(loc.path): _clean_comment(text)
@@ -293,11 +323,9 @@ class _Builder:
 
 
 def _build_file(
-    fd: descriptor_pb2.FileDescriptorProto,
-    map_entries: set[str],
-    types: dict[str, TypeDecl],
+    fd: descriptor_pb2.FileDescriptorProto, types: dict[str, TypeDecl]
 ) -> ProtoFile:
-    b = _Builder(fd, map_entries, types)
+    b = _Builder(fd, types)
     return ProtoFile(
         name=fd.name,
         package=fd.package,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import pytest
+from google.protobuf import descriptor_pb2
 
 from protoc_gen_platform.model import Idempotency, Model, StreamingKind
 from protoc_gen_platform.model_builder import build_model
@@ -94,6 +97,55 @@ def test_files_are_built_on_first_lookup_and_imports_need_none() -> None:
     assert {name: model.files[name].dependencies for name in model.files} == dict(
         model.imports
     )
+
+
+def _declared(model: Model) -> dict[str, str]:
+    """Every message and enum of the request, by full name, with its file,
+    read from the descriptors."""
+    found: dict[str, str] = {}
+
+    def walk(
+        fd: descriptor_pb2.FileDescriptorProto,
+        prefix: str,
+        messages: Iterable[descriptor_pb2.DescriptorProto],
+        enums: Iterable[descriptor_pb2.EnumDescriptorProto],
+    ) -> None:
+        for e in enums:
+            found[f"{prefix}{e.name}"] = fd.name
+        for m in messages:
+            found[f"{prefix}{m.name}"] = fd.name
+            walk(fd, f"{prefix}{m.name}.", m.nested_type, m.enum_type)
+
+    for fd in model.files._sources.values():  # type: ignore[attr-defined]
+        walk(fd, f"{fd.package}." if fd.package else "", fd.message_type, fd.enum_type)
+    return found
+
+
+def test_a_type_lookup_reads_only_the_packages_its_name_could_be_in() -> None:
+    model = _model()
+    unindexed = model.types._unindexed  # type: ignore[attr-defined]
+    packages = set(unindexed)
+    assert "platform.auth.v1" in packages and "platform.common" in packages
+    assert model.types["platform.auth.v1.ValidateTokenRequest"].local_name == (
+        "ValidateTokenRequest"
+    )
+    assert packages - set(unindexed) == {"platform.auth.v1"}  # and no other
+    assert model.types.get("platform.nowhere.Missing") is None
+    assert "platform.common.Error" in model.types
+    assert "platform.common.NoSuchType" not in model.types
+    assert set(unindexed) == packages - {"platform.auth.v1", "platform.common"}
+
+
+def test_types_iterate_lookup_and_count_every_declared_type() -> None:
+    model = _model()
+    declared = _declared(model)
+    assert len(model.types) == len(declared)
+    assert sorted(model.types) == sorted(declared)
+    fresh = _model()  # lookups in any order, with nothing indexed beforehand
+    for name, file in sorted(declared.items(), reverse=True):
+        assert name in fresh.types
+        assert fresh.types[name].file == file
+        assert fresh.types[name].full_name == name
 
 
 def test_model_and_view_records_are_immutable() -> None:
