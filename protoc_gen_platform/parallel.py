@@ -168,11 +168,8 @@ class _Worker:
 
     def answer(self) -> bytes:
         """The worker's share, encoded; its exception is raised here."""
-        data = _read_all(self.pipe, None)
-        if not data and self.file is not None:
-            data = _read_all(self.file, 0)
-        kind, size, body = data[:1], data[1:_HEADER], data[_HEADER:]
-        if kind not in (_ENCODED, _FAILED) or int.from_bytes(size, "big") != len(body):
+        kind, body = self._read()
+        if kind not in (_ENCODED, _FAILED):
             raise GenerationError(
                 f"{self.first}: the worker process rendering it "
                 f"{_describe(self._wait(block=True))} without an answer"
@@ -181,6 +178,29 @@ class _Worker:
         if kind == _FAILED:
             raise pickle.loads(body)
         return body
+
+    def _read(self) -> tuple[bytes, bytes]:
+        """The answer's kind and body, from the pipe if it came that way, else
+        from the file; an empty kind if the answer is missing or cut short.
+        From the file, the body is read in one piece of its exact size: at
+        1000 services a share's answer is 5 MB, and each copy of it costs
+        milliseconds."""
+        data = _read_pipe(self.pipe)
+        if data or self.file is None:
+            kind, length, body = data[:1], data[1:_HEADER], data[_HEADER:]
+            whole = int.from_bytes(length, "big") == len(body)
+            return (kind, body) if whole else (b"", b"")
+        head = os.pread(self.file, _HEADER, 0)
+        size = int.from_bytes(head[1:], "big")
+        if len(head) != _HEADER or size != os.fstat(self.file).st_size - _HEADER:
+            return b"", b""
+        body = os.pread(self.file, size, _HEADER)
+        while len(body) < size:  # a short read: only past 2 GiB on Linux
+            chunk = os.pread(self.file, size - len(body), _HEADER + len(body))
+            if not chunk:
+                return b"", b""
+            body += chunk
+        return head[:1], body
 
     def _wait(self, block: bool) -> int | None:
         """The worker's wait status once it has exited; None while it is
@@ -270,14 +290,16 @@ def _answer(work: Work, names: list[str], file: int | None, pipe: int) -> None:
         kind, body = _ENCODED, encode_files(_render(work, names))
     except Exception as exc:  # carried to the parent, raised there
         kind, body = _FAILED, _pickled(exc)
-    answer = kind + len(body).to_bytes(_HEADER - 1, "big") + body
+    head = kind + len(body).to_bytes(_HEADER - 1, "big")
     if file is not None:
         try:
-            _write_all(file, answer)
+            _write_all(file, head)
+            _write_all(file, body)
             return
         except OSError:
             pass
-    _write_all(pipe, answer)
+    _write_all(pipe, head)
+    _write_all(pipe, body)
 
 
 def _pickled(exc: Exception) -> bytes:
@@ -299,15 +321,11 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _read_all(fd: int, offset: int | None) -> bytes:
-    """Everything in ``fd``: from ``offset`` of a file, or from a pipe."""
+def _read_pipe(fd: int) -> bytes:
+    """Everything in the pipe ``fd``, up to the end of its writers."""
     chunks: list[bytes] = []
     while True:
-        if offset is None:
-            chunk = os.read(fd, 1 << 20)
-        else:
-            chunk = os.pread(fd, 1 << 24, offset)
-            offset += len(chunk)
+        chunk = os.read(fd, 1 << 20)
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)

@@ -330,6 +330,29 @@ def test_a_worker_process_that_dies_is_named_in_one_line(
     assert not response.file
 
 
+@pytest.mark.parametrize("memory_files", [True, False], ids=["memfd", "no-memfd"])
+def test_a_worker_that_dies_while_writing_its_answer_is_not_taken_at_its_word(
+    monkeypatch: pytest.MonkeyPatch, memory_files: bool
+) -> None:
+    workers = _in_parallel(monkeypatch)
+    if not memory_files:
+        _no_memory_files(monkeypatch)
+    parent, write_all = os.getpid(), parallel._write_all
+
+    def cut_short(fd: int, data: bytes) -> None:
+        if os.getpid() != parent and len(data) > 9:  # a worker's body
+            write_all(fd, data[: len(data) // 2])
+            os.kill(os.getpid(), signal.SIGKILL)
+        write_all(fd, data)
+
+    monkeypatch.setattr(parallel, "_write_all", cut_short)
+    response = generate(_request(proto_files()))
+    assert response.error.endswith(
+        "the worker process rendering it was stopped by signal 9 without an answer"
+    ), response.error
+    assert not response.file and workers.forked and not workers.still_open()
+
+
 _NOISY_WORKERS = """
 import os, sys
 import protoc_gen_platform.parallel as parallel
