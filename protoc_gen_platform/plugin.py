@@ -24,7 +24,14 @@ from .options import parse_options
 from .pipeline import generate_files
 from .response import Encoded, encode_files
 
-__all__ = ["RequestError", "encode_response", "generate", "main", "read_request"]
+__all__ = [
+    "RequestError",
+    "encode_response",
+    "generate",
+    "main",
+    "read_request",
+    "response_parts",
+]
 
 _Response = plugin_pb2.CodeGeneratorResponse
 SUPPORTED_FEATURES = (
@@ -69,7 +76,13 @@ def generate(
 
 
 def encode_response(request: plugin_pb2.CodeGeneratorRequest) -> bytes:
-    """The serialized response to ``request`` (see :func:`generate`).
+    """The serialized response to ``request`` (see :func:`generate`)."""
+    return b"".join(response_parts(request))
+
+
+def response_parts(request: plugin_pb2.CodeGeneratorRequest) -> list[bytes]:
+    """The serialized response to ``request``, in parts to write one after
+    the other (joining them would copy megabytes for nothing).
 
     The files follow the response's other fields, encoded by
     :func:`~protoc_gen_platform.response.encode_files`; blocks of files that
@@ -86,7 +99,7 @@ def encode_response(request: plugin_pb2.CodeGeneratorRequest) -> bytes:
         output = generate_files(request, parse_options(request.parameter))
     except GenerationError as exc:
         response.error = _one_line(str(exc))
-        return response.SerializeToString()
+        return [response.SerializeToString()]
     except Exception as exc:  # a bug: still one line, never a traceback
         if os.environ.get(DEBUG_ENV):
             raise
@@ -94,7 +107,7 @@ def encode_response(request: plugin_pb2.CodeGeneratorRequest) -> bytes:
             f"internal error: {type(exc).__name__}: {exc} "
             f"(set {DEBUG_ENV}=1 for a traceback)"
         )
-        return response.SerializeToString()
+        return [response.SerializeToString()]
     parts = [response.SerializeToString()]
     files: list[tuple[str, str]] = []
     for item in output:
@@ -104,7 +117,7 @@ def encode_response(request: plugin_pb2.CodeGeneratorRequest) -> bytes:
         else:
             files.append(item)
     parts.append(encode_files(files))
-    return b"".join(parts)
+    return parts
 
 
 def _one_line(text: str) -> str:
@@ -139,9 +152,9 @@ def main(argv: list[str] | None = None, stdin: BinaryIO | None = None) -> int:
     except RequestError as exc:
         print(f"protoc-gen-platform: error: {exc}", file=sys.stderr)
         return 1
-    response = encode_response(request)
+    parts = response_parts(request)
     try:
-        sys.stdout.buffer.write(response)
+        sys.stdout.buffer.writelines(parts)
         sys.stdout.buffer.flush()
     except OSError as exc:  # protoc went away, or stdout is no pipe at all
         reason = exc.strerror or type(exc).__name__
