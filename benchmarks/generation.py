@@ -315,7 +315,7 @@ def plugin_alone(rounds: int) -> tuple[str, float]:
                 name,
                 f"{median(spent[name]) * 1e3:.0f} ms",
                 f"{median(floors) * 1e3:.0f} ms",
-                f"{gap * 1e3:.0f} ms",
+                _gap(gap),
                 f"≤ 40 ms {verdict(gap, 0.040)}" if name.startswith("plugin") else "",
             ]
         )
@@ -326,7 +326,7 @@ def plugin_alone(rounds: int) -> tuple[str, float]:
             "of which: the work (read, model, views, render, format, answer)",
             "",
             "",
-            f"{(whole - imports) * 1e3:.0f} ms",
+            _gap(whole - imports),
             "",
         ]
     )
@@ -334,6 +334,14 @@ def plugin_alone(rounds: int) -> tuple[str, float]:
         ["what", "ours (median)", "floor (median)", "gap", "target"], rows
     )
     return table, imports
+
+
+def _gap(seconds: float) -> str:
+    """A median gap in whole milliseconds; one smaller than the noise of
+    these machines (even below zero) reads as such."""
+    if seconds < 0.0005:
+        return f"under 1 ms (measured {seconds * 1e3:.1f} ms)"
+    return f"{seconds * 1e3:.0f} ms"
 
 
 TARGETS = {1: 1.3, 10: 1.5, 100: 1.2, 1000: 1.2}
@@ -466,7 +474,7 @@ def main() -> None:
             + profile
             + f"\nHere the target leaves our code {left_at_100 * 1e3:.0f} ms above "
             "the whole floor (table above). Importing the plugin's own modules "
-            f"takes {own_imports * 1e3:.0f} ms (previous table), and the phases "
+            f"takes {_gap(own_imports)} (previous table), and the phases "
             f"after the imports {work * 1e3:.0f} ms on one core. The plugin splits "
             f"them over the {cores} cores (from {PARALLEL_MIN_SERVICES} services): "
             "split at no cost at all, our code would take "
