@@ -151,7 +151,9 @@ def test_the_sdk_readme_renders_the_same_both_ways(
     assert sdk_readme(parsed, files, "platform_sdk", extras) == compiled
 
 
-def test_a_cold_run_imports_no_jinja_nor_what_only_the_cache_needs() -> None:
+def test_a_cold_run_imports_no_jinja_dataclasses_nor_what_only_the_cache_needs() -> (
+    None
+):
     req = request(["auth/v1/auth.proto"], PROTO)
     script = (
         "import sys\n"
@@ -160,7 +162,7 @@ def test_a_cold_run_imports_no_jinja_nor_what_only_the_cache_needs() -> None:
         "req = plugin_pb2.CodeGeneratorRequest.FromString(sys.stdin.buffer.read())\n"
         "assert generate(req).file\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in"
-        " ('jinja2', 'markupsafe', 'hashlib', 'json')))\n"
+        " ('jinja2', 'markupsafe', 'hashlib', 'json', 'dataclasses', 'inspect')))\n"
     )
     env = {**os.environ, "PROTOC_GEN_PLATFORM_CACHE": "off"}
     run = subprocess.run(
