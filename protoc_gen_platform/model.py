@@ -6,14 +6,17 @@ naming; :mod:`protoc_gen_platform.naming` owns that.
 :func:`~protoc_gen_platform.model_builder.build_model` builds it from a request.
 
 Its records, like the options', the views' and the patterns', are typed
-``NamedTuple`` classes: immutable, built by keyword, with fields that mypy
-checks, and behaviour in plain functions. Frozen dataclasses would give the
-same, but every plugin run pays for defining its classes: Python 3.11 writes
-four or more methods per frozen dataclass with ``exec``, 0.3 to 0.6 ms a
-class, and ``dataclasses`` imports ``inspect``. Over the plugin's twenty
-classes that was 13 ms of each run, measured, against 2 ms as named tuples.
-A record compares by value; one model is built per request, so nothing
-compares two of them anyway.
+``NamedTuple`` classes: immutable, with fields that mypy checks; what a
+record derives from its fields is a property or a short method, and the
+rest of the work is plain functions. Frozen dataclasses would give the same,
+but every plugin run pays for defining its classes: Python 3.11 writes four
+or more methods per frozen dataclass with ``exec``, 0.3 to 0.6 ms a class,
+and ``dataclasses`` imports ``inspect``. Over the plugin's twenty classes
+that was 13 ms of each run, measured, against 2 ms as named tuples.
+A record compares and hashes by value. Within one model, services, methods
+and messages have unique full names, so two of them are equal only if they
+are the same; a message holds a dict (its fields by name) and is never
+hashed.
 """
 
 from __future__ import annotations
@@ -112,6 +115,10 @@ class Message(NamedTuple):
     file: str
     local_name: str
     fields: tuple[Field, ...]
+    fields_by_name: Mapping[str, Field]
+    """The same fields by name: the patterns look fields up by name for every
+    RPC, in every message-typed field of its messages. (A dict: a message is
+    never hashed, which would hash every field.)"""
     oneofs: tuple[str, ...]
     nested: tuple[Message, ...]
     enums: tuple[Enum, ...]
@@ -120,10 +127,7 @@ class Message(NamedTuple):
 
     def field_named(self, name: str) -> Field | None:
         """Its field called ``name``, if it has one."""
-        for field in self.fields:
-            if field.name == name:
-                return field
-        return None
+        return self.fields_by_name.get(name)
 
 
 class Method(NamedTuple):

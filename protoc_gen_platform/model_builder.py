@@ -87,8 +87,9 @@ def _index_file(
 
 
 def _map_entries(fd: descriptor_pb2.FileDescriptorProto) -> set[str]:
-    """The full names of the map entry messages ``fd`` declares (a map
-    field's entry type is nested in the field's own message)."""
+    """The full names of the map entry messages ``fd`` declares: all a field
+    of ``fd`` can name, since a map field's entry type is nested in the
+    field's own message, and protoc refuses a field typed with an entry."""
     return {
         _join(fd.package, ".".join(path))
         for path, msg in _walk_messages(fd.message_type, ())
@@ -260,6 +261,7 @@ class _Builder:
             file=self.fd.name,
             local_name=local,
             fields=fields,
+            fields_by_name={f.name: f for f in fields},
             oneofs=tuple(real_oneofs),
             nested=tuple(
                 self.message(m, local, path + (_MESSAGE_NESTED, i))

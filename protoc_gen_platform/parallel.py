@@ -188,7 +188,7 @@ class _Worker:
         data = _read_pipe(self.pipe)
         if data or self.file is None:
             kind, length, body = data[:1], data[1:_HEADER], data[_HEADER:]
-            whole = int.from_bytes(length, "big") == len(body)
+            whole = len(data) >= _HEADER and int.from_bytes(length, "big") == len(body)
             return (kind, body) if whole else (b"", b"")
         head = os.pread(self.file, _HEADER, 0)
         size = int.from_bytes(head[1:], "big")

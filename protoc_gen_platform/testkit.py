@@ -82,7 +82,8 @@ class TestingView(NamedTuple):
         return tuple(sorted(f.name for f in self.fakes))
 
 
-# Not a pytest test class, despite its name (a NamedTuple's body cannot say so).
+# Not a pytest test class, despite its name (mypy refuses ``__test__`` in a
+# NamedTuple's body: it would be taken for a field).
 setattr(TestingView, "__test__", False)
 
 

@@ -168,3 +168,4 @@ def test_a_message_finds_its_fields_by_name() -> None:
     error = MODEL.message("platform.common.Error")
     assert [error.field_named(f.name) for f in error.fields] == list(error.fields)
     assert error.field_named("no_such_field") is None
+    assert error.fields_by_name == {f.name: f for f in error.fields}

@@ -353,6 +353,23 @@ def test_a_worker_that_dies_while_writing_its_answer_is_not_taken_at_its_word(
     assert not response.file and workers.forked and not workers.still_open()
 
 
+def test_a_worker_answer_shorter_than_its_head_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    workers = _in_parallel(monkeypatch)
+
+    def head_only(work: Any, names: list[str], file: int | None, pipe: int) -> None:
+        os.write(pipe, parallel._ENCODED)  # a kind, and no length nor body
+
+    monkeypatch.setattr(parallel, "_spool", lambda: None)
+    monkeypatch.setattr(parallel, "_answer", head_only)
+    response = generate(_request(proto_files()))
+    assert response.error.endswith(
+        "the worker process rendering it exited with status 0 without an answer"
+    ), response.error
+    assert not response.file and workers.forked and not workers.still_open()
+
+
 _NOISY_WORKERS = """
 import os, sys
 import protoc_gen_platform.parallel as parallel
