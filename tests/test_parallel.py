@@ -346,11 +346,7 @@ def test_a_worker_that_dies_while_writing_its_answer_is_not_taken_at_its_word(
         write_all(fd, data)
 
     monkeypatch.setattr(parallel, "_write_all", cut_short)
-    response = generate(_request(proto_files()))
-    assert response.error.endswith(
-        "the worker process rendering it was stopped by signal 9 without an answer"
-    ), response.error
-    assert not response.file and workers.forked and not workers.still_open()
+    _refused(workers, "was stopped by signal 9")
 
 
 def test_a_worker_answer_shorter_than_its_head_is_refused(
@@ -363,10 +359,15 @@ def test_a_worker_answer_shorter_than_its_head_is_refused(
 
     monkeypatch.setattr(parallel, "_spool", lambda: None)
     monkeypatch.setattr(parallel, "_answer", head_only)
+    _refused(workers, "exited with status 0")
+
+
+def _refused(workers: Workers, how: str) -> None:
+    """A run whose worker answered short fails in one line, with no file
+    and no channel left open."""
     response = generate(_request(proto_files()))
-    assert response.error.endswith(
-        "the worker process rendering it exited with status 0 without an answer"
-    ), response.error
+    expected = f"the worker process rendering it {how} without an answer"
+    assert response.error.endswith(expected), response.error
     assert not response.file and workers.forked and not workers.still_open()
 
 
