@@ -145,13 +145,15 @@ class _Types(Mapping[str, TypeDecl]):
         prefix, dot = full_name, "."
         while dot:
             prefix, dot, _ = prefix.rpartition(".")
-            for fd in self._unindexed.pop(prefix, ()):
-                _index_file(fd, self._declared_in)
+            self._index(prefix)
 
     def _index_all(self) -> None:
         for package in list(self._unindexed):
-            for fd in self._unindexed.pop(package):
-                _index_file(fd, self._declared_in)
+            self._index(package)
+
+    def _index(self, package: str) -> None:
+        for fd in self._unindexed.pop(package, ()):
+            _index_file(fd, self._declared_in)
 
     def __getitem__(self, full_name: str) -> TypeDecl:
         decl = self.get(full_name)

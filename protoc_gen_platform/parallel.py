@@ -126,13 +126,13 @@ class _Worker:
     """A forked process rendering one share, and how its answer comes back.
 
     The answer goes into an unnamed file (see :func:`_spool`), or, where
-    none can be made or written, into a pipe. Either way the worker closes its end of the
-    pipe once it has written: the parent reads the answer then, without
-    waiting for the worker's exit (the kernel freeing its copy of the memory:
-    2 ms at 100 services, 5 ms at 1000); a worker still exiting is reaped at
-    the next parallel run, or by the system once the plugin exits. An answer
-    starts with its kind and its length, so one cut short by a worker's death
-    is never taken for whole.
+    none can be made or written, into a pipe. Either way the worker closes
+    its end of the pipe once it has written: the parent reads the answer
+    then, without waiting for the worker's exit (the kernel freeing its copy
+    of the memory: 2 ms at 100 services, 5 ms at 1000); a worker still
+    exiting is reaped at the next parallel run, or by the system once the
+    plugin exits. An answer starts with its kind and its length, so one cut
+    short by a worker's death is never taken for whole.
     """
 
     def __init__(self, pid: int, pipe: int, file: int | None, first: str) -> None:
@@ -195,12 +195,7 @@ class _Worker:
         if len(head) != _HEADER or size != os.fstat(self.file).st_size - _HEADER:
             return b"", b""
         body = os.pread(self.file, size, _HEADER)
-        while len(body) < size:  # a short read: only past 2 GiB on Linux
-            chunk = os.pread(self.file, size - len(body), _HEADER + len(body))
-            if not chunk:
-                return b"", b""
-            body += chunk
-        return head[:1], body
+        return (head[:1], body) if len(body) == size else (b"", b"")
 
     def _wait(self, block: bool) -> int | None:
         """The worker's wait status once it has exited; None while it is
