@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 OUT ?= gen/python
 BIN := $(VENV)/bin
+# pytest-xdist workers for `make test`: one per core ("auto"); 0 runs the
+# suite in this process, in order.
+TEST_WORKERS ?= auto
 
 .PHONY: sdk test test-deep bench example templates venv clean
 
@@ -23,11 +26,11 @@ sdk: venv
 	$(BIN)/platform-sdk build --proto proto --out $(OUT) --wheel
 
 test: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The same tests, with thousands of random contracts and errors: minutes more.
 test-deep: venv
-	PROPERTY_EXAMPLES=3000 ERROR_EXAMPLES=200 $(BIN)/python -m pytest
+	PROPERTY_EXAMPLES=3000 ERROR_EXAMPLES=200 $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The serving example (examples/platform/): build the SDK, start the Auth and
 # ETL services, run the client against them, and stop both with SIGTERM.
