@@ -86,17 +86,6 @@ def _index_file(
             declared_in[f"{full_name}.{e.name}"] = fd.name
 
 
-def _map_entries(fd: descriptor_pb2.FileDescriptorProto) -> set[str]:
-    """The full names of the map entry messages ``fd`` declares: all a field
-    of ``fd`` can name, since a map field's entry type is nested in the
-    field's own message, and protoc refuses a field typed with an entry."""
-    return {
-        _join(fd.package, ".".join(path))
-        for path, msg in _walk_messages(fd.message_type, ())
-        if msg.options.map_entry
-    }
-
-
 class _Files(Mapping[str, ProtoFile]):
     """The request's files by name, each built on first lookup."""
 
@@ -216,7 +205,6 @@ class _Builder:
         self, fd: descriptor_pb2.FileDescriptorProto, types: dict[str, TypeDecl]
     ) -> None:
         self.fd = fd
-        self.map_entries = _map_entries(fd)
         self.types = types
         self.comments: dict[Path, str] = {
             tuple(loc.path): _clean_comment(text)
@@ -244,30 +232,38 @@ class _Builder:
     def message(
         self, proto: descriptor_pb2.DescriptorProto, scope: str, path: Path
     ) -> Message:
+        # Most messages have no oneof, nested type or enum: each of those
+        # steps is skipped then (a thousand files build five thousand).
         local = f"{scope}.{proto.name}" if scope else proto.name
-        real_oneofs = [
-            o.name
-            for i, o in enumerate(proto.oneof_decl)
-            if not any(
-                f.proto3_optional and f.oneof_index == i
-                for f in proto.field
-                if f.HasField("oneof_index")
-            )
-        ]
+        full_name = _join(self.fd.package, local)
+        nested_protos, oneof_protos = proto.nested_type, proto.oneof_decl
+        # A map field's entry is nested in the field's own message (protoc
+        # refuses a field typed with any other map entry).
+        entries = {
+            f"{full_name}.{m.name}" for m in nested_protos if m.options.map_entry
+        }
+        oneofs: list[str] = [o.name for o in oneof_protos]
         fields = tuple(
-            self.field(f, proto, path + (_MESSAGE_FIELD, i))
+            self.field(f, oneofs, entries, path + (_MESSAGE_FIELD, i))
             for i, f in enumerate(proto.field)
         )
+        if oneofs:
+            synthetic = {  # the oneof of each proto3 ``optional`` field
+                f.oneof_index
+                for f in proto.field
+                if f.proto3_optional and f.HasField("oneof_index")
+            }
+            oneofs = [o for i, o in enumerate(oneofs) if i not in synthetic]
         decl = Message(
-            full_name=_join(self.fd.package, local),
+            full_name=full_name,
             file=self.fd.name,
             local_name=local,
             fields=fields,
             fields_by_name={f.name: f for f in fields},
-            oneofs=tuple(real_oneofs),
+            oneofs=tuple(oneofs),
             nested=tuple(
                 self.message(m, local, path + (_MESSAGE_NESTED, i))
-                for i, m in enumerate(proto.nested_type)
+                for i, m in enumerate(nested_protos)
             ),
             enums=tuple(
                 self.enum(e, local, path + (_MESSAGE_ENUM, i))
@@ -276,26 +272,29 @@ class _Builder:
             is_map_entry=proto.options.map_entry,
             comment=self.comment(path),
         )
-        self.types[decl.full_name] = decl
+        self.types[full_name] = decl
         return decl
 
     def field(
         self,
         proto: descriptor_pb2.FieldDescriptorProto,
-        owner: descriptor_pb2.DescriptorProto,
+        oneofs: list[str],
+        map_entries: set[str],
         path: Path,
     ) -> Field:
+        """A field of a message whose oneofs (synthetic ones included) are
+        ``oneofs`` and whose nested map entries are ``map_entries``."""
         type_name = proto.type_name.lstrip(".")
         oneof = None
-        if proto.HasField("oneof_index") and not proto.proto3_optional:
-            oneof = owner.oneof_decl[proto.oneof_index].name
+        if oneofs and proto.HasField("oneof_index") and not proto.proto3_optional:
+            oneof = oneofs[proto.oneof_index]
         return Field(
             name=proto.name,
             number=proto.number,
             type=proto.type,
             type_name=type_name,
             repeated=proto.label == _FDP.LABEL_REPEATED,
-            is_map=type_name in self.map_entries,
+            is_map=type_name in map_entries,
             oneof=oneof,
             comment=self.comment(path),
         )
@@ -304,23 +303,27 @@ class _Builder:
         self, proto: descriptor_pb2.ServiceDescriptorProto, path: Path
     ) -> Service:
         full_name = _join(self.fd.package, proto.name)
-        methods = tuple(
-            Method(
-                name=m.name,
-                path=f"/{full_name}/{m.name}",
-                input_type=m.input_type.lstrip("."),
-                output_type=m.output_type.lstrip("."),
-                kind=_kind(m.client_streaming, m.server_streaming),
-                idempotency=_idempotency(m.options.idempotency_level),
-                deprecated=m.options.deprecated,
-                comment=self.comment(path + (_SERVICE_METHOD, i)),
+        methods = []
+        for i, m in enumerate(proto.method):
+            options = m.options
+            methods.append(
+                Method(
+                    name=m.name,
+                    path=f"/{full_name}/{m.name}",
+                    input_type=m.input_type.lstrip("."),
+                    output_type=m.output_type.lstrip("."),
+                    kind=_KINDS[m.client_streaming, m.server_streaming],
+                    idempotency=_IDEMPOTENCY.get(
+                        options.idempotency_level, Idempotency.UNKNOWN
+                    ),
+                    deprecated=options.deprecated,
+                    comment=self.comment(path + (_SERVICE_METHOD, i)),
+                )
             )
-            for i, m in enumerate(proto.method)
-        )
         return Service(
             name=proto.name,
             full_name=full_name,
-            methods=methods,
+            methods=tuple(methods),
             deprecated=proto.options.deprecated,
             comment=self.comment(path),
         )
@@ -345,24 +348,21 @@ def _build_file(
     )
 
 
-def _kind(client_streaming: bool, server_streaming: bool) -> StreamingKind:
-    return _KINDS[(client_streaming, server_streaming)]
-
-
 _KINDS = {
     (False, False): StreamingKind.UNARY_UNARY,
     (False, True): StreamingKind.UNARY_STREAM,
     (True, False): StreamingKind.STREAM_UNARY,
     (True, True): StreamingKind.STREAM_STREAM,
 }
+"""The streaming kind by ``(client_streaming, server_streaming)``."""
 
-
-def _idempotency(level: int) -> Idempotency:
-    if level == _MethodOptions.NO_SIDE_EFFECTS:
-        return Idempotency.NO_SIDE_EFFECTS
-    if level == _MethodOptions.IDEMPOTENT:
-        return Idempotency.IDEMPOTENT
-    return Idempotency.UNKNOWN
+_IDEMPOTENCY = {
+    _MethodOptions.IDEMPOTENCY_UNKNOWN: Idempotency.UNKNOWN,
+    _MethodOptions.NO_SIDE_EFFECTS: Idempotency.NO_SIDE_EFFECTS,
+    _MethodOptions.IDEMPOTENT: Idempotency.IDEMPOTENT,
+}
+"""The idempotency by the value of the method option ``idempotency_level``
+(a value this table does not know reads as unknown)."""
 
 
 def _clean_comment(text: str) -> str:

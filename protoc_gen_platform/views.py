@@ -48,6 +48,10 @@ class MethodView(NamedTuple):
     pages: Pagination | None
     item_type: str
     not_paginated_because: str
+    doc: str
+    """The client method's docstring text (a pager's when the RPC pages)."""
+    servicer_doc: str
+    """The servicer method's docstring text."""
     page_response: str = ""
     """For a paginated RPC, the servicers' typed helper that turns a page
     into its response; empty when another RPC already has that name."""
@@ -83,27 +87,6 @@ class MethodView(NamedTuple):
         return self.payload_type if self.result else self.response_type
 
     @property
-    def doc(self) -> str:
-        """The client method's docstring text."""
-        return self._doc(
-            f"Returns the response's ``{self.result.success_field}`` payload, and raises its\n"
-            "``error`` as the matching PlatformError."
-            if self.result
-            else ""
-        )
-
-    @property
-    def servicer_doc(self) -> str:
-        """The servicer method's docstring text."""
-        return self._doc(
-            f"Return the ``{self.result.success_field}`` payload; raise a PlatformError with\n"
-            "``in_band=True`` to answer with the response's ``error`` branch instead\n"
-            "(any other failure travels as a status)."
-            if self.result
-            else ""
-        )
-
-    @property
     def page_response_doc(self) -> str:
         """The page helper's docstring text."""
         item = self.item_type.rpartition(".")[2]
@@ -111,32 +94,6 @@ class MethodView(NamedTuple):
             f"The {self.rpc.name} response that holds ``page``, a page from a\n"
             "``Paginator``: its items, ``next_page_token`` and ``total_size``.\n"
             f"A page of anything but ``{item}`` is a type error."
-        )
-
-    def _doc(self, result_note: str) -> str:
-        return _join_paragraphs(
-            self.rpc.comment,
-            f"RPC ``{self.rpc.path}`` ({self.rpc.kind.description}).",
-            result_note,
-            self.not_paginated_because,
-            _DEPRECATED_RPC if self.rpc.deprecated else "",
-        )
-
-    @property
-    def pager_doc(self) -> str:
-        """The client method's docstring text when it returns a pager."""
-        assert self.pages is not None
-        unreachable = (
-            f"\n\nThe pager walks the ``{self.pages.items_field}`` field, and collects the\n"
-            f"``{self.pages.unreachable_field}`` locations of every page in ``.unreachable``."
-            if self.pages.unreachable_field
-            else ""
-        )
-        return self._doc(
-            f"Returns a pager over the ``{self.pages.items_field}`` of every page. The first\n"
-            "page is fetched now; later ones as iteration reaches them. ``page_size``\n"
-            "sets the size of each page request and ``max_items`` stops after that\n"
-            "many items." + unreachable
         )
 
 
@@ -276,6 +233,58 @@ def _join_paragraphs(*paragraphs: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def _client_doc(
+    rpc: Method, result: ResultOneof | None, pages: Pagination | None, reason: str
+) -> str:
+    """The client method's docstring text: a pager's when the RPC pages."""
+    if pages is not None:
+        unreachable = (
+            f"\n\nThe pager walks the ``{pages.items_field}`` field, and collects the\n"
+            f"``{pages.unreachable_field}`` locations of every page in ``.unreachable``."
+            if pages.unreachable_field
+            else ""
+        )
+        note = (
+            f"Returns a pager over the ``{pages.items_field}`` of every page. The first\n"
+            "page is fetched now; later ones as iteration reaches them. ``page_size``\n"
+            "sets the size of each page request and ``max_items`` stops after that\n"
+            "many items." + unreachable
+        )
+    elif result is not None:
+        note = (
+            f"Returns the response's ``{result.success_field}`` payload, and raises its\n"
+            "``error`` as the matching PlatformError."
+        )
+    else:
+        note = ""
+    return _method_doc(rpc, note, reason)
+
+
+def _servicer_doc(rpc: Method, result: ResultOneof | None, reason: str) -> str:
+    """The servicer method's docstring text."""
+    note = (
+        f"Return the ``{result.success_field}`` payload; raise a PlatformError with\n"
+        "``in_band=True`` to answer with the response's ``error`` branch instead\n"
+        "(any other failure travels as a status)."
+        if result
+        else ""
+    )
+    return _method_doc(rpc, note, reason)
+
+
+def _method_doc(rpc: Method, note: str, reason: str) -> str:
+    """A method's docstring text: the RPC's comment, what it is, ``note``,
+    why it does not page (``reason``, if it could) and whether it is
+    deprecated. Built once per view, as both classes of a kind use it."""
+    return _join_paragraphs(
+        rpc.comment,
+        f"RPC ``{rpc.path}`` ({rpc.kind.description}).",
+        note,
+        reason,
+        _DEPRECATED_RPC if rpc.deprecated else "",
+    )
+
+
 def module_view(model: Model, proto: ProtoFile, options: Options) -> ModuleView:
     """Name everything the generated module of ``proto`` defines and imports."""
     scope = naming.Scope(proto.name)
@@ -383,6 +392,8 @@ def _service_view(
                 pages=pages,
                 item_type=_item_type(imports, pages) if pages else "",
                 not_paginated_because=check.reason,
+                doc=_client_doc(rpc, result, pages, check.reason),
+                servicer_doc=_servicer_doc(rpc, result, check.reason),
                 page_response=_page_response(python_name, taken) if pages else "",
             )
         )

@@ -137,7 +137,7 @@ def client_class(s: Any, aio: Any) -> str:
             )
         else:
             _w(f"    ) -> {m.returned_type!s}:\n")
-        _w(f"        {_docstring((m.pager_doc if m.pages else m.doc), 8)!s}\n")
+        _w(f"        {_docstring(m.doc, 8)!s}\n")
         await_ = "await " if coroutine else ""
         if m.pages:
             _w(
