@@ -39,11 +39,11 @@ def layout_call(
     ``head`` ends just before the opening bracket and starts at ``indent``;
     ``brackets`` may be ``"[]"`` for a subscript.
     """
-    pad = " " * indent
-    left, right = brackets[0], brackets[1]
     joined = ", ".join(args)
+    left, right = brackets
     if indent + len(head) + len(joined) + len(tail) + 2 <= LINE_LENGTH:
         return f"{head}{left}{joined}{right}{tail}"
+    pad = " " * indent
     if indent + 4 + len(joined) <= LINE_LENGTH:
         return f"{head}{left}\n{pad}    {joined}\n{pad}{right}{tail}"
     exploded = "".join(f"{pad}    {arg},\n" for arg in args)

@@ -288,15 +288,17 @@ class _Builder:
         oneof = None
         if oneofs and proto.HasField("oneof_index") and not proto.proto3_optional:
             oneof = oneofs[proto.oneof_index]
+        # Positional, in the fields' order: building ten thousand fields with
+        # keywords took a tenth longer.
         return Field(
-            name=proto.name,
-            number=proto.number,
-            type=proto.type,
-            type_name=type_name,
-            repeated=proto.label == _FDP.LABEL_REPEATED,
-            is_map=type_name in map_entries,
-            oneof=oneof,
-            comment=self.comment(path),
+            proto.name,  # name
+            proto.number,  # number
+            proto.type,  # type
+            type_name,  # type_name
+            proto.label == _FDP.LABEL_REPEATED,  # repeated
+            type_name in map_entries,  # is_map
+            oneof,  # oneof
+            self.comment(path),  # comment
         )
 
     def service(
@@ -307,17 +309,17 @@ class _Builder:
         for i, m in enumerate(proto.method):
             options = m.options
             methods.append(
-                Method(
-                    name=m.name,
-                    path=f"/{full_name}/{m.name}",
-                    input_type=m.input_type.lstrip("."),
-                    output_type=m.output_type.lstrip("."),
-                    kind=_KINDS[m.client_streaming, m.server_streaming],
-                    idempotency=_IDEMPOTENCY.get(
+                Method(  # positional, as in ``field``
+                    m.name,  # name
+                    f"/{full_name}/{m.name}",  # path
+                    m.input_type.lstrip("."),  # input_type
+                    m.output_type.lstrip("."),  # output_type
+                    _KINDS[m.client_streaming, m.server_streaming],  # kind
+                    _IDEMPOTENCY.get(  # idempotency
                         options.idempotency_level, Idempotency.UNKNOWN
                     ),
-                    deprecated=options.deprecated,
-                    comment=self.comment(path + (_SERVICE_METHOD, i)),
+                    options.deprecated,  # deprecated
+                    self.comment(path + (_SERVICE_METHOD, i)),  # comment
                 )
             )
         return Service(

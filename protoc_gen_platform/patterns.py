@@ -232,11 +232,13 @@ _DURATION = "google.protobuf.Duration"
 def token_check(model: Model, service: Service) -> TokenCheck | None:
     """The first RPC of ``service`` with the token-checking shape, if any."""
     for method in service.methods:
-        result = result_oneof(model, method)
-        if result is None or method.kind.client_streaming:
+        # Cheapest test first: most requests have no ``token`` field.
+        if method.kind.client_streaming or not _has(
+            model.message(method.input_type), {"token": _FDP.TYPE_STRING}
+        ):
             continue
-        request = model.message(method.input_type)
-        if not _has(request, {"token": _FDP.TYPE_STRING}):
+        result = result_oneof(model, method)
+        if result is None:
             continue
         payload = {f.name: f for f in model.message(result.success_type).fields}
         principal, lifetime = payload.get("principal"), payload.get("expires_in")

@@ -37,6 +37,12 @@ class MethodView(NamedTuple):
     """One RPC as generated: its Python name, constant and types."""
 
     rpc: Method
+    kind: str
+    """grpc's name for the RPC's kind, such as ``unary_stream``."""
+    client_streaming: bool
+    """Whether the client sends a stream of requests."""
+    server_streaming: bool
+    """Whether the server answers with a stream of responses."""
     name: str
     constant: str
     request_type: str
@@ -55,21 +61,6 @@ class MethodView(NamedTuple):
     page_response: str = ""
     """For a paginated RPC, the servicers' typed helper that turns a page
     into its response; empty when another RPC already has that name."""
-
-    @property
-    def kind(self) -> str:
-        """grpc's name for the RPC's kind, such as ``unary_stream``."""
-        return str(self.rpc.kind.value)
-
-    @property
-    def client_streaming(self) -> bool:
-        """Whether the client sends a stream of requests."""
-        return self.rpc.kind.client_streaming
-
-    @property
-    def server_streaming(self) -> bool:
-        """Whether the server answers with a stream of responses."""
-        return self.rpc.kind.server_streaming
 
     @property
     def annotated(self) -> bool:
@@ -381,6 +372,11 @@ def _service_view(
         methods.append(
             MethodView(
                 rpc=rpc,
+                # The kind's three facets are fields, not properties of
+                # ``rpc``: the templates read them about ninety times a file.
+                kind=rpc.kind.value,
+                client_streaming=rpc.kind.client_streaming,
+                server_streaming=rpc.kind.server_streaming,
                 name=python_name,
                 constant=scope.claim_private(f"_{constant}", f"rpc {rpc.path}"),
                 request_type=imports.type_ref(rpc.input_type),
