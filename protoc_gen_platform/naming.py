@@ -133,6 +133,7 @@ class ImportTable:
         self._alias = _aliases(sorted(modules | registering))
         self._registering = registering
         self._type_refs: dict[str, str] = {}
+        self._value_refs: dict[str, str] = {}
 
     @classmethod
     def for_file(
@@ -183,6 +184,9 @@ class ImportTable:
         The same as :meth:`type_ref` unless a name is a Python keyword, which
         only ``getattr`` can reach: ``getattr(kw_pb2, "from")``.
         """
+        found = self._value_refs.get(full_name)
+        if found is not None:
+            return found
         expression, parts = self._resolve(full_name)
         for part in parts:
             expression = (
@@ -190,6 +194,7 @@ class ImportTable:
                 if keyword.iskeyword(part)
                 else f"{expression}.{part}"
             )
+        self._value_refs[full_name] = expression
         return expression
 
     def _resolve(self, full_name: str) -> tuple[str, list[str]]:

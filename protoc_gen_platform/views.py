@@ -221,7 +221,7 @@ _DEPRECATED_SERVICE = "Deprecated: this service is marked ``deprecated`` in the 
 
 
 def _join_paragraphs(*paragraphs: str) -> str:
-    return "\n\n".join(p for p in paragraphs if p)
+    return "\n\n".join(filter(None, paragraphs))
 
 
 def _client_doc(
