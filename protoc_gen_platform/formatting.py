@@ -40,7 +40,7 @@ def layout_call(
     ``brackets`` may be ``"[]"`` for a subscript.
     """
     joined = ", ".join(args)
-    left, right = brackets
+    left, right = brackets[0], brackets[1]
     if indent + len(head) + len(joined) + len(tail) + 2 <= LINE_LENGTH:
         return f"{head}{left}{joined}{right}{tail}"
     pad = " " * indent
