@@ -2,8 +2,6 @@
 token validators of a token-checking service, and the token sources of a
 token-issuing one (see :mod:`protoc_gen_platform.patterns`)."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import naming
@@ -21,7 +19,7 @@ class ValidatorView(NamedTuple):
 
     sync_class: str
     async_class: str
-    method: MethodView
+    method: "MethodView"
     principal_type: str
 
     @property
@@ -45,9 +43,9 @@ class TokenSourceView(NamedTuple):
 
     sync_class: str
     async_class: str
-    issue: MethodView
+    issue: "MethodView"
     issue_field: str
-    refresh: MethodView | None
+    refresh: "MethodView | None"
     refresh_field: str
 
     @property
@@ -74,7 +72,7 @@ def validator_view(
     service: Service,
     scope: naming.Scope,
     imports: naming.ImportTable,
-    methods: dict[Method, MethodView],
+    methods: "dict[Method, MethodView]",
 ) -> ValidatorView | None:
     """The validators of ``service``, named in ``scope``, if it checks tokens."""
     if token is None:
@@ -92,7 +90,7 @@ def token_source_view(
     issuing: TokenIssuing | None,
     service: Service,
     scope: naming.Scope,
-    methods: dict[Method, MethodView],
+    methods: "dict[Method, MethodView]",
 ) -> TokenSourceView | None:
     """The token sources of ``service``, named in ``scope``, if it issues tokens."""
     if issuing is None:

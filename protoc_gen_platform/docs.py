@@ -7,8 +7,6 @@ comments are untrusted text: they reach the README escaped, one paragraph a
 line, so none can open a table, a heading or a code block.
 """
 
-from __future__ import annotations
-
 import keyword
 import re
 from collections import Counter

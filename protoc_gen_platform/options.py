@@ -6,8 +6,6 @@ accepted names cannot drift apart. An unknown key or a bad value raises
 valid ones.
 """
 
-from __future__ import annotations
-
 import keyword
 from typing import Callable, NamedTuple
 

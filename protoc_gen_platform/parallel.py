@@ -17,8 +17,6 @@ such file can be made, a worker answers through a pipe, which the parent
 reads once its own share is done.
 """
 
-from __future__ import annotations
-
 import gc
 import os
 import pickle
@@ -140,7 +138,7 @@ class _Worker:
         self.running, self.answered = True, False
 
     @classmethod
-    def start(cls, work: Work, names: list[str]) -> _Worker:
+    def start(cls, work: Work, names: list[str]) -> "_Worker":
         """Fork a worker for ``names``; an OSError leaves nothing open."""
         file = _spool()
         try:

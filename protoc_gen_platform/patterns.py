@@ -26,8 +26,6 @@ Detection looks only at shapes, never at configuration:
   token sources that keep an access token fresh.
 """
 
-from __future__ import annotations
-
 import keyword
 from typing import NamedTuple
 

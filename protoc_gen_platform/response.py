@@ -11,8 +11,6 @@ are concatenated, so these entries follow the rest of the response as they
 are.
 """
 
-from __future__ import annotations
-
 from typing import Iterable, NamedTuple
 
 __all__ = ["Encoded", "encode_files"]

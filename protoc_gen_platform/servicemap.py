@@ -8,8 +8,6 @@ that they do not drown the picture. Everything comes from the contracts'
 own imports; nothing is drawn by hand.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from .model import Model

@@ -7,15 +7,13 @@ names live in a scope of their own: ``<Service>Fake`` classes, the platform
 module (a name ending in ``_platform``), ``_pb2`` aliases and ``_testing``.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import naming
+from .model import ProtoFile
 from .paths import PLATFORM_SUFFIX, TESTING_SUFFIX, module_name, output_path
 
 if TYPE_CHECKING:
-    from .model import ProtoFile
     from .views import MethodView, ServiceView
 
 __all__ = ["FakeView", "TestingView", "testing_view"]
@@ -24,7 +22,7 @@ __all__ = ["FakeView", "TestingView", "testing_view"]
 class FakeView(NamedTuple):
     """The fake of one service: its class and the type of each fake method."""
 
-    service: ServiceView
+    service: "ServiceView"
     name: str
     runtime: str
 
@@ -45,7 +43,7 @@ class FakeView(NamedTuple):
         return tuple(_fake_type(m) for m in self.service.methods)
 
 
-def _fake_type(m: MethodView) -> tuple[str, str, list[str]]:
+def _fake_type(m: "MethodView") -> tuple[str, str, list[str]]:
     if m.server_streaming and m.client_streaming:
         return m.name, "FakeBidiStream", [m.request_type, m.response_type]
     if m.server_streaming:
@@ -90,7 +88,7 @@ setattr(TestingView, "__test__", False)
 def testing_view(
     proto: ProtoFile,
     runtime: str,
-    services: tuple[ServiceView, ...],
+    services: "tuple[ServiceView, ...]",
     imports: naming.ImportTable,
 ) -> TestingView:
     """Name everything the ``<stem>_testing.py`` module of ``proto`` defines."""

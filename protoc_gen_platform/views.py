@@ -5,8 +5,6 @@ into a :class:`ModuleView` using :mod:`protoc_gen_platform.naming`. Templates
 only loop over these objects and call macros; they never compute a name.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import naming
@@ -98,8 +96,8 @@ class ServiceView(NamedTuple):
     async_servicer: str
     add_function: str
     methods: tuple[MethodView, ...]
-    validator: ValidatorView | None
-    token_source: TokenSourceView | None
+    validator: "ValidatorView | None"
+    token_source: "TokenSourceView | None"
 
     @property
     def client_doc(self) -> str:
