@@ -134,11 +134,11 @@ def pagination(model: Model, method: Method) -> PaginationCheck:
     """Whether ``method`` is paginated; if it looks like it but is not, why."""
     request = model.message(method.input_type)
     response = model.message(method.output_type)
-    request_at = _container(
-        model, request, {"page_size": _FDP.TYPE_INT32, "page_token": _FDP.TYPE_STRING}
-    )
-    response_at = _container(model, response, {"next_page_token": _FDP.TYPE_STRING})
-    if request_at is None or response_at is None:
+    request_at = _container(model, request, _PAGE_REQUEST)
+    if request_at is None:  # most requests: the response is not looked at
+        return PaginationCheck(None, "")
+    response_at = _container(model, response, _PAGE_RESPONSE)
+    if response_at is None:
         return PaginationCheck(None, "")
     if method.kind.client_streaming or method.kind.server_streaming:
         return PaginationCheck(None, "Not paginated: only unary RPCs are.")
@@ -179,6 +179,14 @@ def pagination(model: Model, method: Method) -> PaginationCheck:
         "",
     )
 
+
+_PAGE_REQUEST: dict[str, int] = {
+    "page_size": _FDP.TYPE_INT32,
+    "page_token": _FDP.TYPE_STRING,
+}
+"""The page fields of a paginated request, and their types."""
+_PAGE_RESPONSE: dict[str, int] = {"next_page_token": _FDP.TYPE_STRING}
+"""The page field of a paginated response, and its type."""
 
 UNREACHABLE = "unreachable"
 """AIP-217's field of locations a list call could not reach."""
