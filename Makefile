@@ -46,6 +46,7 @@ templates: venv
 bench: venv
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/generation.py
+	$(BIN)/python benchmarks/output_disk.py
 	$(BIN)/python benchmarks/runtime.py
 
 clean:
