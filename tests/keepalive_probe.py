@@ -91,7 +91,9 @@ def _idle_clients() -> None:
 
     ours = rt.Server([Replica("ours")], address="127.0.0.1:0")
     ours_port = ours.start()
-    plain = grpc.server(futures.ThreadPoolExecutor(4))
+    plain = grpc.server(
+        futures.ThreadPoolExecutor(4), options=[("grpc.so_reuseport", 0)]
+    )
     echo_platform.add_EchoServiceServicer_to_server(Replica("plain"), plain)
     plain_port = plain.add_insecure_port("127.0.0.1:0")
     plain.start()

@@ -10,6 +10,12 @@ from typing import Any, AsyncIterator, Callable, Iterator
 
 import grpc
 
+LOOPBACK_OPTIONS = [("grpc.so_reuseport", 0)]
+"""Options for every test server on 127.0.0.1:0. With grpc's default
+SO_REUSEPORT, two processes (pytest-xdist workers) may be given the same
+free port, and a client then reaches the other process's server, or none
+(grpc/grpc#10755)."""
+
 Register = Callable[[grpc.Server], None]
 AsyncRegister = Callable[[grpc.aio.Server], None]
 
@@ -17,7 +23,9 @@ AsyncRegister = Callable[[grpc.aio.Server], None]
 @contextlib.contextmanager
 def sync_server(register: Register, workers: int = 8) -> Iterator[str]:
     """Serve with ``grpc.server`` on 127.0.0.1:<free port>; yield the target."""
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers))
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=workers), options=LOOPBACK_OPTIONS
+    )
     register(server)
     port = server.add_insecure_port("127.0.0.1:0")
     assert port > 0
@@ -34,7 +42,7 @@ async def aio_server(
 ) -> AsyncIterator[str]:
     """Serve with ``grpc.aio.server`` on 127.0.0.1:<free port>; yield the target."""
     pool = futures.ThreadPoolExecutor(migration_threads) if migration_threads else None
-    server = grpc.aio.server(migration_thread_pool=pool)
+    server = grpc.aio.server(migration_thread_pool=pool, options=LOOPBACK_OPTIONS)
     register(server)
     port = server.add_insecure_port("127.0.0.1:0")
     assert port > 0

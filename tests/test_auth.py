@@ -18,7 +18,7 @@ import pytest
 from google.protobuf import duration_pb2
 
 from auth_live import Modules
-from servers import LoopThread, drain_pool, run, sync_server
+from servers import LOOPBACK_OPTIONS, LoopThread, drain_pool, run, sync_server
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +103,7 @@ def _serve(echo: ModuleType, flavour: str, exempt: tuple[str, ...] = ()) -> Any:
             server = grpc.server(
                 futures.ThreadPoolExecutor(8),
                 interceptors=[rt.AuthInterceptor(_validator(echo), exempt=exempt)],
+                options=LOOPBACK_OPTIONS,
             )
             platform.add_EchoServiceServicer_to_server(sync_servicer, server)
             port = server.add_insecure_port("127.0.0.1:0")
@@ -120,6 +121,7 @@ def _serve(echo: ModuleType, flavour: str, exempt: tuple[str, ...] = ()) -> Any:
             server = grpc.aio.server(
                 interceptors=[rt.AsyncAuthInterceptor(_validator(echo), exempt=exempt)],
                 migration_thread_pool=pool,
+                options=LOOPBACK_OPTIONS,
             )
             servicer = async_servicer if flavour == "async" else sync_servicer
             platform.add_EchoServiceServicer_to_server(servicer, server)
@@ -232,6 +234,7 @@ def test_current_principal_outside_a_call_or_of_another_type(echo: ModuleType) -
     server = grpc.server(
         futures.ThreadPoolExecutor(2),
         interceptors=[rt.AuthInterceptor(_validator(echo))],
+        options=LOOPBACK_OPTIONS,
     )
     echo.echo_platform.add_EchoServiceServicer_to_server(Typed(), server)
     port = server.add_insecure_port("127.0.0.1:0")
@@ -380,6 +383,7 @@ def test_an_etl_service_behind_the_stock_validator(m: Modules) -> None:
         server = grpc.server(
             futures.ThreadPoolExecutor(4),
             interceptors=[m.rt.AuthInterceptor(validator)],
+            options=LOOPBACK_OPTIONS,
         )
         m.etl.add_EtlServiceServicer_to_server(Etl(), server)
         port = server.add_insecure_port("127.0.0.1:0")

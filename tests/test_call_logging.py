@@ -113,7 +113,7 @@ def test_the_environment_variable_turns_it_on(corpus_out: Path) -> None:
         "class Echo(echo_platform.EchoServiceServicer):\n"
         "    def echo(self, request, context):\n"
         "        return echo_pb2.EchoResponse(text=request.text)\n"
-        "server = grpc.server(futures.ThreadPoolExecutor(2))\n"
+        "server = grpc.server(futures.ThreadPoolExecutor(2), options=[('grpc.so_reuseport', 0)])\n"
         "echo_platform.add_EchoServiceServicer_to_server(Echo(), server)\n"
         "port = server.add_insecure_port('127.0.0.1:0')\n"
         "server.start()\n"

@@ -392,7 +392,7 @@ class Legacy(echo_platform.LegacyEchoServiceServicer):
     def echo(self, request, context):
         return echo_pb2.EchoResponse()
 
-server = grpc.server(futures.ThreadPoolExecutor(4))
+server = grpc.server(futures.ThreadPoolExecutor(4), options=[("grpc.so_reuseport", 0)])
 library_platform.add_LibraryServiceServicer_to_server(Library(), server)
 echo_platform.add_EchoServiceServicer_to_server(Echo(), server)
 echo_platform.add_LegacyEchoServiceServicer_to_server(Legacy(), server)

@@ -66,7 +66,9 @@ def test_corpus_modules_import(corpus_out: Path) -> None:
 
 
 def _serve(register: Any) -> tuple[grpc.Server, grpc.Channel]:
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=2), options=[("grpc.so_reuseport", 0)]
+    )
     register(server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()

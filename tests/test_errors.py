@@ -344,7 +344,7 @@ class Echo(echo_platform.EchoServiceServicer):
             "slow down", reason="QUOTA", field_violations=[("text", "too long")],
             retry_delay=datetime.timedelta(seconds=2))
 
-server = grpc.server(futures.ThreadPoolExecutor(2))
+server = grpc.server(futures.ThreadPoolExecutor(2), options=[("grpc.so_reuseport", 0)])
 echo_platform.add_EchoServiceServicer_to_server(Echo(), server)
 port = server.add_insecure_port("127.0.0.1:0")
 server.start()

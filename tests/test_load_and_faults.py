@@ -22,7 +22,9 @@ import sys, threading
 from concurrent import futures
 import grpc
 import echo_impl
-server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+server = grpc.server(
+    futures.ThreadPoolExecutor(max_workers=8), options=[("grpc.so_reuseport", 0)]
+)
 echo_impl.echo_platform.add_EchoServiceServicer_to_server(echo_impl.SyncEcho(), server)
 port = server.add_insecure_port(f"127.0.0.1:{sys.argv[1]}")
 server.start()

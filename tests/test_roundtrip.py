@@ -26,7 +26,10 @@ def serve() -> Iterator[Any]:
     servers: list[grpc.Server] = []
 
     def start(register: Any) -> grpc.Channel:
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+        server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=4),
+            options=[("grpc.so_reuseport", 0)],
+        )
         register(server)
         port = server.add_insecure_port("127.0.0.1:0")
         assert port > 0

@@ -238,7 +238,7 @@ LIVE_CALLS = textwrap.dedent("""
         def get_pipeline(self, request, context):
             return GetPipelineResponse(pipeline=Pipeline(pipeline_id=request.pipeline_id))
 
-    server = grpc.server(futures.ThreadPoolExecutor(2))
+    server = grpc.server(futures.ThreadPoolExecutor(2), options=[("grpc.so_reuseport", 0)])
     add_EtlServiceServicer_to_server(Etl(), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
