@@ -25,6 +25,8 @@ class FakeView(NamedTuple):
     service: "ServiceView"
     name: str
     runtime: str
+    methods: tuple[tuple[str, str, list[str]], ...]
+    """``(attribute, fake method class, its type arguments)`` per RPC."""
 
     @property
     def doc(self) -> str:
@@ -36,11 +38,6 @@ class FakeView(NamedTuple):
             f"in ``.calls``. Serve it with ``{self.runtime}.testing.serving(fake)``.\n"
             "An RPC that is not programmed answers UNIMPLEMENTED."
         )
-
-    @property
-    def methods(self) -> tuple[tuple[str, str, list[str]], ...]:
-        """``(attribute, fake method class, its type arguments)`` per RPC."""
-        return tuple(_fake_type(m) for m in self.service.methods)
 
 
 def _fake_type(m: "MethodView") -> tuple[str, str, list[str]]:
@@ -102,6 +99,7 @@ def testing_view(
             s,
             scope.claim(f"{s.service.name}Fake", f"service {s.service.name}"),
             runtime,
+            tuple(_fake_type(m) for m in s.methods),
         )
         for s in services
     )
