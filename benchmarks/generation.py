@@ -457,7 +457,9 @@ def main() -> None:
         "our output: the least any Python plugin can take to give it. The "
         "next column is what our own code (its imports and the generation) "
         "costs above that floor, median of the per-round differences, and "
-        "what the target leaves it.\n\n"
+        "what the target leaves it. The output goes to this machine's disk; "
+        "`output_disk.md` times the same runs with it in memory, and what "
+        "each written file costs here.\n\n"
         + markdown_table(header, rows)
         + "\n## The plugin process alone\n\n"
         "One file, one service, cold: the whole plugin process against the floor, "
