@@ -232,8 +232,9 @@ class _Builder:
     def message(
         self, proto: descriptor_pb2.DescriptorProto, scope: str, path: Path
     ) -> Message:
-        # Most messages have no oneof, nested type or enum: each of those
-        # steps is skipped then (a thousand files build five thousand).
+        # A thousand files build five thousand messages: map entries are
+        # looked for among the message's own nested types only, and
+        # synthetic oneofs only when it has oneofs.
         local = f"{scope}.{proto.name}" if scope else proto.name
         full_name = _join(self.fd.package, local)
         nested_protos, oneof_protos = proto.nested_type, proto.oneof_decl
