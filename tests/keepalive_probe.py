@@ -88,12 +88,11 @@ def _idle_clients() -> None:
     import platform_runtime as rt
     from demo.echo.v1 import echo_pb2, echo_platform
     from replicas import Replica
+    from servers import LOOPBACK_OPTIONS
 
     ours = rt.Server([Replica("ours")], address="127.0.0.1:0")
     ours_port = ours.start()
-    plain = grpc.server(
-        futures.ThreadPoolExecutor(4), options=[("grpc.so_reuseport", 0)]
-    )
+    plain = grpc.server(futures.ThreadPoolExecutor(4), options=LOOPBACK_OPTIONS)
     echo_platform.add_EchoServiceServicer_to_server(Replica("plain"), plain)
     plain_port = plain.add_insecure_port("127.0.0.1:0")
     plain.start()

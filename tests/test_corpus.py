@@ -13,6 +13,7 @@ from typing import Any
 
 import grpc
 
+from servers import LOOPBACK_OPTIONS
 from support import REPO, platform_modules
 
 CORPUS = REPO / "tests" / "protos"
@@ -67,7 +68,7 @@ def test_corpus_modules_import(corpus_out: Path) -> None:
 
 def _serve(register: Any) -> tuple[grpc.Server, grpc.Channel]:
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=2), options=[("grpc.so_reuseport", 0)]
+        futures.ThreadPoolExecutor(max_workers=2), options=LOOPBACK_OPTIONS
     )
     register(server)
     port = server.add_insecure_port("127.0.0.1:0")

@@ -11,6 +11,8 @@ from typing import Any, Iterator
 import grpc
 import pytest
 
+from servers import LOOPBACK_OPTIONS
+
 
 @pytest.fixture(scope="module")
 def auth(sdk_out: Path) -> tuple[ModuleType, ModuleType]:
@@ -28,7 +30,7 @@ def serve() -> Iterator[Any]:
     def start(register: Any) -> grpc.Channel:
         server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=4),
-            options=[("grpc.so_reuseport", 0)],
+            options=LOOPBACK_OPTIONS,
         )
         register(server)
         port = server.add_insecure_port("127.0.0.1:0")
