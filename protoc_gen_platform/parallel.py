@@ -5,7 +5,8 @@ Workers fork from the parent once the model exists (each builds the objects
 of its own files, on lookup) and read their work from the parent's memory, so
 nothing is pickled on the way in. On the way out, a worker encodes its modules
 as the response's ``file`` entries itself, so the parent neither decodes them
-as text nor encodes them again; the parent encodes its own share too.
+as text nor encodes them again, and maps the answer rather than copying it;
+the parent encodes its own share too.
 
 A worker is a bare ``os.fork()`` that leaves its answer in an unnamed
 file and exits: a file in memory where the system has them (Linux's
@@ -29,7 +30,7 @@ from .errors import GenerationError
 from .model import Model
 from .options import Options
 from .pipeline import Files, Output, render_modules
-from .response import Encoded, encode_files
+from .response import Chunk, Encoded, encode_files
 
 __all__ = ["Work", "render_in_parallel"]
 
@@ -80,9 +81,10 @@ def render_in_parallel(
             if isinstance(part, list):
                 output += [Encoded(encode_files(files))] if work.encode else files
             elif work.encode:
-                output.append(Encoded(part.answer()))
+                output.append(Encoded([part.answer()]))
             else:
-                response = plugin_pb2.CodeGeneratorResponse.FromString(part.answer())
+                answer = bytes(part.answer())  # mapped; FromString is typed for bytes
+                response = plugin_pb2.CodeGeneratorResponse.FromString(answer)
                 output.extend((file.name, file.content) for file in response.file)
         return output
     finally:
@@ -164,7 +166,7 @@ class _Worker:
         os.close(end)  # the worker's: the parent reads EOF once it is closed
         return cls(pid, pipe, file, names[0])
 
-    def answer(self) -> bytes:
+    def answer(self) -> Chunk:
         """The worker's share, encoded; its exception is raised here."""
         kind, body = self._read()
         if kind not in (_ENCODED, _FAILED):
@@ -177,23 +179,21 @@ class _Worker:
             raise pickle.loads(body)
         return body
 
-    def _read(self) -> tuple[bytes, bytes]:
+    def _read(self) -> tuple[bytes, Chunk]:
         """The answer's kind and body, from the pipe if it came that way, else
         from the file; an empty kind if the answer is missing or cut short.
-        From the file, the body is read in one piece of its exact size: at
-        1000 services a share's answer is 5 MB, and each copy of it costs
-        milliseconds."""
+        The file is mapped, not read: at 1000 services a share's answer is
+        10 MB, and reading it into new memory cost 7 ms (mapping it, 0.05 ms)."""
         data = _read_pipe(self.pipe)
         if data or self.file is None:
-            kind, length, body = data[:1], data[1:_HEADER], data[_HEADER:]
+            kind, length, body = data[:1], data[1:_HEADER], memoryview(data)[_HEADER:]
             whole = len(data) >= _HEADER and int.from_bytes(length, "big") == len(body)
             return (kind, body) if whole else (b"", b"")
         head = os.pread(self.file, _HEADER, 0)
         size = int.from_bytes(head[1:], "big")
         if len(head) != _HEADER or size != os.fstat(self.file).st_size - _HEADER:
             return b"", b""
-        body = os.pread(self.file, size, _HEADER)
-        return (head[:1], body) if len(body) == size else (b"", b"")
+        return head[:1], _mapped(self.file, _HEADER, size)
 
     def _wait(self, block: bool) -> int | None:
         """The worker's wait status once it has exited; None while it is
@@ -223,6 +223,19 @@ class _Worker:
         self._wait(block=not self.answered)
         if self.running:
             _EXITING.append(self.pid)
+
+
+def _mapped(fd: int, offset: int, size: int) -> Chunk:
+    """``size`` bytes of the file ``fd`` from ``offset``, mapped into memory,
+    else read where the file cannot be mapped. The mapping outlives ``fd``:
+    it holds a descriptor of its own until the view is dropped."""
+    import mmap  # only here: a parallel run's answers
+
+    try:
+        whole = mmap.mmap(fd, offset + size, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return os.pread(fd, size, offset)
+    return memoryview(whole)[offset:]
 
 
 def _spool() -> int | None:
@@ -280,19 +293,18 @@ def _answer(work: Work, names: list[str], file: int | None, pipe: int) -> None:
     """In the worker: write its share, or its exception, to ``file`` or, if
     there is none or it cannot be written (a full disk), to ``pipe``."""
     try:
-        kind, body = _ENCODED, encode_files(_render(work, names))
+        kind, chunks = _ENCODED, encode_files(_render(work, names))
     except Exception as exc:  # carried to the parent, raised there
-        kind, body = _FAILED, _pickled(exc)
-    head = kind + len(body).to_bytes(_HEADER - 1, "big")
+        kind, chunks = _FAILED, [_pickled(exc)]
+    head = kind + sum(map(len, chunks)).to_bytes(_HEADER - 1, "big")
+    chunks.insert(0, head)
     if file is not None:
         try:
-            _write_all(file, head)
-            _write_all(file, body)
+            _write_all(file, chunks)
             return
         except OSError:
             pass
-    _write_all(pipe, head)
-    _write_all(pipe, body)
+    _write_all(pipe, chunks)
 
 
 def _pickled(exc: Exception) -> bytes:
@@ -308,10 +320,23 @@ def _pickled(exc: Exception) -> bytes:
     return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+_BATCH = 1024
+"""The most chunks one ``writev`` is given (Linux's IOV_MAX)."""
+
+
+def _write_all(fd: int, chunks: list[bytes]) -> None:
+    """Write ``chunks`` to ``fd``, one after the other, without joining them."""
+    for start in range(0, len(chunks), _BATCH):
+        batch = chunks[start : start + _BATCH]
+        written = os.writev(fd, batch)
+        for chunk in batch:  # after a short write (a full pipe), the rest
+            if written >= len(chunk):
+                written -= len(chunk)
+                continue
+            view = memoryview(chunk)[written:]
+            while view:
+                view = view[os.write(fd, view) :]
+            written = 0
 
 
 def _read_pipe(fd: int) -> bytes:

@@ -22,7 +22,7 @@ from . import __version__
 from .errors import GenerationError
 from .options import parse_options
 from .pipeline import generate_files
-from .response import Encoded, encode_files
+from .response import Chunk, Encoded, encode_files
 
 __all__ = [
     "RequestError",
@@ -80,7 +80,7 @@ def encode_response(request: plugin_pb2.CodeGeneratorRequest) -> bytes:
     return b"".join(response_parts(request))
 
 
-def response_parts(request: plugin_pb2.CodeGeneratorRequest) -> list[bytes]:
+def response_parts(request: plugin_pb2.CodeGeneratorRequest) -> list[Chunk]:
     """The serialized response to ``request``, in parts to write one after
     the other (joining them would copy megabytes for nothing).
 
@@ -108,15 +108,16 @@ def response_parts(request: plugin_pb2.CodeGeneratorRequest) -> list[bytes]:
             f"(set {DEBUG_ENV}=1 for a traceback)"
         )
         return [response.SerializeToString()]
-    parts = [response.SerializeToString()]
+    parts: list[Chunk] = [response.SerializeToString()]
     files: list[tuple[str, str]] = []
     for item in output:
         if isinstance(item, Encoded):
-            parts += [encode_files(files), item.data]
+            parts += encode_files(files)
+            parts += item.chunks
             files = []
         else:
             files.append(item)
-    parts.append(encode_files(files))
+    parts += encode_files(files)
     return parts
 
 

@@ -115,6 +115,10 @@ def test_parallel_and_sequential_rendering_agree(
     workers = _in_parallel(monkeypatch)
     output = pipeline.generate_files(request, Options())
     assert any(isinstance(item, Encoded) for item in output)  # a worker's block
+    # A worker's answer is mapped into memory, with a descriptor of its own
+    # for as long as the output holds it.
+    assert workers.still_open()
+    del output
     assert encode_response(request) == sequential
     assert generate(request).SerializeToString() == sequential
     assert len(workers.forked) == 3 and not workers.still_open()
@@ -126,6 +130,20 @@ def test_three_processes_agree_too(
     workers = _in_parallel(monkeypatch, cores=3)
     assert encode_response(_request(proto_files())) == sequential
     assert len(workers.forked) == 2 and not workers.still_open()
+
+
+def test_an_answer_that_cannot_be_mapped_is_read(
+    monkeypatch: pytest.MonkeyPatch, sequential: bytes
+) -> None:
+    import mmap
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(19, "No such device")  # what a file system without mmap says
+
+    workers = _in_parallel(monkeypatch)
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    assert encode_response(_request(proto_files())) == sequential
+    assert workers.forked and not workers.still_open()
 
 
 def test_a_parallel_run_spools_in_memory_and_never_imports_tempfile() -> None:
@@ -453,3 +471,37 @@ def test_shares_are_runs_of_files_in_order_with_about_as_many_services() -> None
     shares = _split(list(uneven), uneven, 3)
     assert [name for share in shares for name in share] == list(uneven)
     assert ["a"] in shares  # the big file alone: a share may be left empty
+
+
+def _read_everything(fd: int, into: list[bytes]) -> None:
+    while chunk := os.read(fd, 1 << 16):
+        into.append(chunk)
+
+
+@pytest.mark.parametrize("short", [None, 1, 70_000], ids=["whole", "1 byte", "mid"])
+def test_a_workers_answer_arrives_whole_through_a_pipe_in_any_number_of_writes(
+    monkeypatch: pytest.MonkeyPatch, short: int | None
+) -> None:
+    """More chunks than one writev takes, some empty and some larger than a
+    pipe holds; ``short`` makes the first writev of each batch stop after
+    that many bytes, as a write interrupted by a signal does."""
+    chunks = [bytes([i % 251]) * (i * 37 % 5000) for i in range(2500)]
+    chunks[7] = b"z" * 300_000
+    if short is not None:
+        real = os.writev
+
+        def stops_short(fd: int, batch: list[bytes]) -> int:
+            return real(fd, [b"".join(batch)[:short]])
+
+        monkeypatch.setattr(os, "writev", stops_short)
+    read_end, write_end = os.pipe()
+    received: list[bytes] = []
+    reader = threading.Thread(target=_read_everything, args=(read_end, received))
+    reader.start()
+    try:
+        parallel._write_all(write_end, chunks)
+    finally:
+        os.close(write_end)
+        reader.join()
+        os.close(read_end)
+    assert b"".join(received) == b"".join(chunks)

@@ -6,7 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from google.protobuf.compiler import plugin_pb2
 
-from protoc_gen_platform.response import encode_files
+from protoc_gen_platform.response import encode_files as _encode_chunks
+
+
+def encode_files(files: list[tuple[str, str]]) -> bytes:
+    """The chunks ``encode_files`` gives, written one after the other."""
+    chunks = _encode_chunks(files)
+    assert len(chunks) == 2 * len(files)  # a head and a content a file
+    return b"".join(chunks)
 
 
 def _by_protobuf(files: list[tuple[str, str]]) -> bytes:
