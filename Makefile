@@ -45,8 +45,9 @@ templates: venv
 # Benchmarks (not part of the tests): results go to benchmarks/results/.
 bench: venv
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python benchmarks/generation.py
+	$(BIN)/python benchmarks/generation.py --rounds 13
 	$(BIN)/python benchmarks/output_disk.py
+	$(BIN)/python benchmarks/cold_profile.py
 	$(BIN)/python benchmarks/runtime.py
 
 clean:

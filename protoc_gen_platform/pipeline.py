@@ -22,6 +22,7 @@ from .paths import (
     PACKAGE_DIR,
     PLATFORM_SUFFIX,
     TESTING_SUFFIX,
+    module_name,
     output_path,
     package_files,
 )
@@ -76,35 +77,39 @@ def generate_files(
             raise GenerationError(
                 f"{name}: listed in file_to_generate but absent from proto_file"
             )
-    names = [name for name in request.file_to_generate if by_name[name].service]
+    services = {name: len(by_name[name].service) for name in request.file_to_generate}
+    names = [name for name, count in services.items() if count]
+    _check_runtime_location(names, options.runtime_package)
     suffixes = (
         (PLATFORM_SUFFIX, TESTING_SUFFIX) if options.test_kit else (PLATFORM_SUFFIX,)
     )
-    outputs = [
-        (name, output_path(name, suffix)) for name in names for suffix in suffixes
-    ]
-    _check_runtime_location([path for _, path in outputs], options.runtime_package)
     cache = OutputCache.from_environment()
-    settings = f"{options!r}|{_error_file(request)}"
-    encoded: dict[str, bytes] = {}
+    outputs: list[tuple[str, str]] = []
     keys: dict[str, str] = {}
     if cache.enabled:
+        settings = f"{options!r}|{_error_file(request)}"
+        encoded: dict[str, bytes] = {}
         for name in names:
             key = cache.key(name, by_name, settings, encoded)
-            keys.update(
-                {output_path(name, suffix): f"{key}{suffix}" for suffix in suffixes}
-            )
+            for suffix in suffixes:
+                path = output_path(name, suffix)
+                outputs.append((name, path))
+                keys[path] = f"{key}{suffix}"
     found = {path: cache.get(keys[path]) for path in keys}
-    missing = list(
-        dict.fromkeys(name for name, path in outputs if found.get(path) is None)
+    missing = (
+        list(dict.fromkeys(name for name, path in outputs if found.get(path) is None))
+        if cache.enabled
+        else names
     )
     output: Output = []
     if missing and len(missing) == len(names):  # nothing cached: blocks in order
-        output.extend(_render_all(request, missing, options, cache, keys, encode=True))
+        output.extend(
+            _render_all(request, names, services, options, cache, keys, encode=True)
+        )
     elif missing:
         rendered = {
             item[0]: item[1]
-            for item in _render_all(request, missing, options, cache, keys)
+            for item in _render_all(request, missing, services, options, cache, keys)
             if not isinstance(item, Encoded)  # none is: not asked to encode
         }
         output.extend((path, found.get(path) or rendered[path]) for _, path in outputs)
@@ -112,7 +117,7 @@ def generate_files(
         output.extend(
             (p, content) for p, content in found.items() if content is not None
         )
-    if outputs and options.emit_runtime:
+    if names and options.emit_runtime:
         output.extend(runtime_files(options.runtime_package))
     if options.package_markers:
         output.extend(package_markers(request.file_to_generate))
@@ -167,25 +172,22 @@ def _cores() -> int:
 def _render_all(
     request: plugin_pb2.CodeGeneratorRequest,
     names: list[str],
+    services: dict[str, int],
     options: Options,
     cache: OutputCache,
     keys: dict[str, str],
     encode: bool = False,
 ) -> Output:
-    """Render the modules in order, across the cores when there are enough
-    of them, and store them in the cache. With ``encode``, the worker
+    """Render the modules of ``names`` in order, across the cores when they
+    have enough ``services`` (counted on the descriptors: the model builds a
+    file's objects on first lookup, and each worker should build those of
+    its own share), and store them in the cache. With ``encode``, the worker
     processes' shares come back encoded."""
     from .model_builder import build_model
 
     model = build_model(request)
     bytecode_dir = cache.jinja_directory()
-    # Counted on the descriptors: the model builds a file's objects on first
-    # lookup, and each worker should build those of its own share.
-    wanted = set(names)
-    services = {
-        fd.name: len(fd.service) for fd in request.proto_file if fd.name in wanted
-    }
-    workers = _workers(len(names), sum(services.values()))
+    workers = _workers(len(names), sum(services[name] for name in names))
     if workers > 1:
         from .parallel import Work, render_in_parallel
 
@@ -216,12 +218,13 @@ def package_markers(proto_files: Iterable[str]) -> Files:
     return [(f"{d}/__init__.py", PACKAGE_MARKER) for d in sorted(directories)]
 
 
-def _check_runtime_location(paths: list[str], runtime: str) -> None:
+def _check_runtime_location(proto_files: list[str], runtime: str) -> None:
     """A generated module inside the runtime package would mix the two."""
-    prefix = runtime.replace(".", "/") + "/"
-    for path in paths:
-        if path.startswith(prefix):
+    prefix = runtime + "."
+    for name in proto_files:
+        if module_name(name, PLATFORM_SUFFIX).startswith(prefix):
             raise GenerationError(
-                f"{path}: generated inside the runtime package {runtime!r}; "
-                "choose another name with runtime_package=NAME"
+                f"{output_path(name, PLATFORM_SUFFIX)}: generated inside the "
+                f"runtime package {runtime!r}; choose another name with "
+                "runtime_package=NAME"
             )
