@@ -49,13 +49,7 @@ def docstring(text: str, indent: int) -> str:
     are broken, and control, line-breaking and non-space whitespace characters
     become escapes.
     """
-    if (
-        _PLAIN_LINES.match(text)
-        and text == text.strip()
-        and " \n" not in text
-        and "\n " not in text
-        and "\n\n\n" not in text
-    ):
+    if _TIDY.match(text):
         # The usual text (the views' own): nothing to strip, dedent or
         # escape, no quote at the end, and blank lines one at a time.
         if "\n" not in text:
@@ -89,6 +83,12 @@ def _docstring(text: str, indent: int) -> str:
 
 _PLAIN = re.compile(r"[ !#-\[\]-~]*\Z")  # printable ASCII but for " and \\
 _PLAIN_LINES = re.compile(r"[ !#-\[\]-~\n]*\Z")  # lines of such text
+_TIDY_LINE = r"[!#-\[\]-~](?:[ !#-\[\]-~]*[!#-\[\]-~])?"
+_TIDY = re.compile(rf"{_TIDY_LINE}(?:\n\n?{_TIDY_LINE})*\Z")
+"""Lines of such text, none of them starting or ending with a space, the
+first and last not empty, and no two empty ones in a row: what
+:func:`docstring` gives back as it is (one pass, where five checks took
+half as long again)."""
 
 
 def _escape_line(line: str) -> str:
