@@ -7,7 +7,7 @@ is looked up (see :func:`build_model`).
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from typing import AbstractSet, Iterator, Mapping
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
@@ -28,7 +28,8 @@ from .model import (
 
 __all__ = ["build_model"]
 
-_FDP = descriptor_pb2.FieldDescriptorProto
+_REPEATED = descriptor_pb2.FieldDescriptorProto.LABEL_REPEATED
+_NONE: frozenset[str] = frozenset()
 _MethodOptions = descriptor_pb2.MethodOptions
 
 # SourceCodeInfo paths: field numbers inside FileDescriptorProto and friends.
@@ -237,41 +238,61 @@ class _Builder:
         # synthetic oneofs only when it has oneofs.
         local = f"{scope}.{proto.name}" if scope else proto.name
         full_name = _join(self.fd.package, local)
-        nested_protos, oneof_protos = proto.nested_type, proto.oneof_decl
+        nested_protos, field_protos = proto.nested_type, proto.field
+        enum_protos, oneof_protos = proto.enum_type, proto.oneof_decl
+        # Most messages have no nested types, enums or oneofs: each is looked
+        # at only when there is one.
         # A map field's entry is nested in the field's own message (protoc
         # refuses a field typed with any other map entry).
-        entries = {
-            f"{full_name}.{m.name}" for m in nested_protos if m.options.map_entry
-        }
-        oneofs: list[str] = [o.name for o in oneof_protos]
+        entries = (
+            {f"{full_name}.{m.name}" for m in nested_protos if m.options.map_entry}
+            if nested_protos
+            else _NONE
+        )
+        oneofs: list[str] = [o.name for o in oneof_protos] if oneof_protos else []
+        field = self.field
         fields = tuple(
-            self.field(f, oneofs, entries, path + (_MESSAGE_FIELD, i))
-            for i, f in enumerate(proto.field)
+            [
+                field(f, oneofs, entries, path + (_MESSAGE_FIELD, i))
+                for i, f in enumerate(field_protos)
+            ]
         )
         if oneofs:
             synthetic = {  # the oneof of each proto3 ``optional`` field
                 f.oneof_index
-                for f in proto.field
+                for f in field_protos
                 if f.proto3_optional and f.HasField("oneof_index")
             }
             oneofs = [o for i, o in enumerate(oneofs) if i not in synthetic]
-        decl = Message(
-            full_name=full_name,
-            file=self.fd.name,
-            local_name=local,
-            fields=fields,
-            fields_by_name={f.name: f for f in fields},
-            oneofs=tuple(oneofs),
-            nested=tuple(
-                self.message(m, local, path + (_MESSAGE_NESTED, i))
-                for i, m in enumerate(nested_protos)
+        decl = Message(  # positional, as in ``field``
+            full_name,  # full_name
+            self.fd.name,  # file
+            local,  # local_name
+            fields,  # fields
+            {f.name: f for f in fields},  # fields_by_name
+            tuple(oneofs),  # oneofs
+            (
+                tuple(  # nested
+                    [
+                        self.message(m, local, path + (_MESSAGE_NESTED, i))
+                        for i, m in enumerate(nested_protos)
+                    ]
+                )
+                if nested_protos
+                else ()
             ),
-            enums=tuple(
-                self.enum(e, local, path + (_MESSAGE_ENUM, i))
-                for i, e in enumerate(proto.enum_type)
+            (
+                tuple(  # enums
+                    [
+                        self.enum(e, local, path + (_MESSAGE_ENUM, i))
+                        for i, e in enumerate(enum_protos)
+                    ]
+                )
+                if enum_protos
+                else ()
             ),
-            is_map_entry=proto.options.map_entry,
-            comment=self.comment(path),
+            proto.options.map_entry,  # is_map_entry
+            self.comments.get(path, ""),  # comment
         )
         self.types[full_name] = decl
         return decl
@@ -280,12 +301,14 @@ class _Builder:
         self,
         proto: descriptor_pb2.FieldDescriptorProto,
         oneofs: list[str],
-        map_entries: set[str],
+        map_entries: AbstractSet[str],
         path: Path,
     ) -> Field:
         """A field of a message whose oneofs (synthetic ones included) are
         ``oneofs`` and whose nested map entries are ``map_entries``."""
-        type_name = proto.type_name.lstrip(".")
+        type_name = proto.type_name
+        if type_name:
+            type_name = type_name.lstrip(".")
         oneof = None
         if oneofs and proto.HasField("oneof_index") and not proto.proto3_optional:
             oneof = oneofs[proto.oneof_index]
@@ -296,23 +319,24 @@ class _Builder:
             proto.number,  # number
             proto.type,  # type
             type_name,  # type_name
-            proto.label == _FDP.LABEL_REPEATED,  # repeated
-            type_name in map_entries,  # is_map
+            proto.label == _REPEATED,  # repeated
+            type_name in map_entries if map_entries else False,  # is_map
             oneof,  # oneof
-            self.comment(path),  # comment
+            self.comments.get(path, ""),  # comment
         )
 
     def service(
         self, proto: descriptor_pb2.ServiceDescriptorProto, path: Path
     ) -> Service:
         full_name = _join(self.fd.package, proto.name)
+        comments = self.comments
         methods = []
         for i, m in enumerate(proto.method):
-            options = m.options
+            options, name = m.options, m.name
             methods.append(
                 Method(  # positional, as in ``field``
-                    m.name,  # name
-                    f"/{full_name}/{m.name}",  # path
+                    name,  # name
+                    f"/{full_name}/{name}",  # path
                     m.input_type.lstrip("."),  # input_type
                     m.output_type.lstrip("."),  # output_type
                     _KINDS[m.client_streaming, m.server_streaming],  # kind
@@ -320,15 +344,15 @@ class _Builder:
                         options.idempotency_level, Idempotency.UNKNOWN
                     ),
                     options.deprecated,  # deprecated
-                    self.comment(path + (_SERVICE_METHOD, i)),  # comment
+                    comments.get(path + (_SERVICE_METHOD, i), ""),  # comment
                 )
             )
         return Service(
-            name=proto.name,
-            full_name=full_name,
-            methods=tuple(methods),
-            deprecated=proto.options.deprecated,
-            comment=self.comment(path),
+            proto.name,  # name
+            full_name,  # full_name
+            tuple(methods),  # methods
+            proto.options.deprecated,  # deprecated
+            comments.get(path, ""),  # comment
         )
 
 
@@ -342,12 +366,17 @@ def _build_file(
         syntax=fd.syntax or "proto2",
         dependencies=tuple(fd.dependency),
         services=tuple(
-            b.service(s, (_FILE_SERVICE, i)) for i, s in enumerate(fd.service)
+            [b.service(s, (_FILE_SERVICE, i)) for i, s in enumerate(fd.service)]
         ),
         messages=tuple(
-            b.message(m, "", (_FILE_MESSAGE, i)) for i, m in enumerate(fd.message_type)
+            [
+                b.message(m, "", (_FILE_MESSAGE, i))
+                for i, m in enumerate(fd.message_type)
+            ]
         ),
-        enums=tuple(b.enum(e, "", (_FILE_ENUM, i)) for i, e in enumerate(fd.enum_type)),
+        enums=tuple(
+            [b.enum(e, "", (_FILE_ENUM, i)) for i, e in enumerate(fd.enum_type)]
+        ),
     )
 
 

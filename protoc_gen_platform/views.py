@@ -366,29 +366,29 @@ def _service_view(
         # mangle such a name into another one.
         constant = naming.snake_case(qualified).upper().lstrip("_") or "RPC"
         result, check = shapes[rpc.path]
-        pages = check.pagination
+        pages, kind = check.pagination, rpc.kind
         methods.append(
-            MethodView(
-                rpc=rpc,
+            MethodView(  # positional: keywords cost a tenth more, 8 a file
+                rpc,  # rpc
                 # The kind's three facets are fields, not properties of
                 # ``rpc``: the templates read them about ninety times a file.
-                kind=rpc.kind.value,
-                client_streaming=rpc.kind.client_streaming,
-                server_streaming=rpc.kind.server_streaming,
-                name=python_name,
-                constant=scope.claim_private(f"_{constant}", f"rpc {rpc.path}"),
-                request_type=imports.type_ref(rpc.input_type),
-                response_type=imports.type_ref(rpc.output_type),
-                request_value=imports.value_ref(rpc.input_type),
-                response_value=imports.value_ref(rpc.output_type),
-                result=result,
-                payload_type=imports.type_ref(result.success_type) if result else "",
-                pages=pages,
-                item_type=_item_type(imports, pages) if pages else "",
-                not_paginated_because=check.reason,
-                doc=_client_doc(rpc, result, pages, check.reason),
-                servicer_doc=_servicer_doc(rpc, result, check.reason),
-                page_response=_page_response(python_name, taken) if pages else "",
+                kind.value,  # kind
+                kind.client_streaming,  # client_streaming
+                kind.server_streaming,  # server_streaming
+                python_name,  # name
+                scope.claim_private(f"_{constant}", f"rpc {rpc.path}"),  # constant
+                imports.type_ref(rpc.input_type),  # request_type
+                imports.type_ref(rpc.output_type),  # response_type
+                imports.value_ref(rpc.input_type),  # request_value
+                imports.value_ref(rpc.output_type),  # response_value
+                result,  # result
+                imports.type_ref(result.success_type) if result else "",  # payload_type
+                pages,  # pages
+                _item_type(imports, pages) if pages else "",  # item_type
+                check.reason,  # not_paginated_because
+                _client_doc(rpc, result, pages, check.reason),  # doc
+                _servicer_doc(rpc, result, check.reason),  # servicer_doc
+                _page_response(python_name, taken) if pages else "",  # page_response
             )
         )
     validator = source = None
