@@ -40,14 +40,14 @@ def layout_call(
     ``brackets`` may be ``"[]"`` for a subscript.
     """
     joined = ", ".join(args)
-    left, right = brackets[0], brackets[1]
     if indent + len(head) + len(joined) + len(tail) + 2 <= LINE_LENGTH:
-        return f"{head}{left}{joined}{right}{tail}"
+        return f"{head}{brackets[0]}{joined}{brackets[1]}{tail}"
     pad = " " * indent
     if indent + 4 + len(joined) <= LINE_LENGTH:
-        return f"{head}{left}\n{pad}    {joined}\n{pad}{right}{tail}"
-    exploded = "".join(f"{pad}    {arg},\n" for arg in args)
-    return f"{head}{left}\n{exploded}{pad}{right}{tail}"
+        return f"{head}{brackets[0]}\n{pad}    {joined}\n{pad}{brackets[1]}{tail}"
+    inner = pad + "    "  # one argument a line, each with its comma
+    exploded = inner + (",\n" + inner).join(args) + ",\n" if args else ""
+    return f"{head}{brackets[0]}\n{exploded}{pad}{brackets[1]}{tail}"
 
 
 def format_python(source: str, path: str) -> str:

@@ -111,7 +111,7 @@ def _escape_line(line: str) -> str:
 
 def pystr(value: str) -> str:
     """A double-quoted Python string literal for ``value`` (black's style)."""
-    if _PLAIN.match(value):
+    if (value.isascii() and value.isidentifier()) or _PLAIN.match(value):
         return f'"{value}"'
     out = ['"']
     for ch in value:

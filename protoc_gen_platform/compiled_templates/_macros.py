@@ -94,9 +94,10 @@ def client_class(s: Any, aio: Any) -> str:
             "    SERVICE_CONFIG = _rt.retry_service_config(\n"
             f"        {_pystr(s.service.full_name)!s},\n"
         )
-        if s.retryable:
+        retryable = s.retryable
+        if retryable:
             _w("        [\n")
-            for name in s.retryable:
+            for name in retryable:
                 _w(f"            {_pystr(name)!s},\n")
             _w("        ],\n")
         else:

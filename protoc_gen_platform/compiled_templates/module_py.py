@@ -20,8 +20,9 @@ def render(*, module: Any) -> str:
         "from __future__ import annotations\n"
         "\n"
     )
-    if module.typing_imports:
-        _w(f"from typing import {', '.join(map(str, module.typing_imports))!s}\n" "\n")
+    typing = module.typing_imports
+    if typing:
+        _w(f"from typing import {', '.join(map(str, typing))!s}\n" "\n")
     _w("import grpc\n" "\n" f"import {module.runtime!s} as _rt\n")
     for line in module.imports:
         _w(f"{line!s}\n")
