@@ -132,14 +132,13 @@ class PaginationCheck(NamedTuple):
 
 def pagination(model: Model, method: Method) -> PaginationCheck:
     """Whether ``method`` is paginated; if it looks like it but is not, why."""
-    request = model.message(method.input_type)
-    response = model.message(method.output_type)
-    request_at = _container(model, request, _PAGE_REQUEST)
+    request_at = _container(model, model.message(method.input_type), _PAGE_REQUEST)
     if request_at is None:  # most requests: the response is not looked at
-        return PaginationCheck(None, "")
+        return _NOT_PAGINATED
+    response = model.message(method.output_type)
     response_at = _container(model, response, _PAGE_RESPONSE)
     if response_at is None:
-        return PaginationCheck(None, "")
+        return _NOT_PAGINATED
     if method.kind.client_streaming or method.kind.server_streaming:
         return PaginationCheck(None, "Not paginated: only unary RPCs are.")
     unreachable = next(
@@ -179,6 +178,8 @@ def pagination(model: Model, method: Method) -> PaginationCheck:
         "",
     )
 
+
+_NOT_PAGINATED = PaginationCheck(None, "")
 
 _PAGE_REQUEST: dict[str, int] = {
     "page_size": _FDP.TYPE_INT32,
