@@ -241,7 +241,7 @@ def token_check(model: Model, service: Service) -> TokenCheck | None:
     for method in service.methods:
         # Cheapest test first: most requests have no ``token`` field.
         if method.kind.client_streaming or not _has(
-            model.message(method.input_type), {"token": _FDP.TYPE_STRING}
+            model.message(method.input_type), _TOKEN_REQUEST
         ):
             continue
         result = result_oneof(model, method)
@@ -272,6 +272,15 @@ class TokenIssuing(NamedTuple):
 
 
 _TIMESTAMP = "google.protobuf.Timestamp"
+_TOKEN_REQUEST: dict[str, int] = {"token": _FDP.TYPE_STRING}
+"""The field of a token-checking request."""
+_ISSUED_TOKENS: dict[str, int] = {
+    "access_token": _FDP.TYPE_STRING,
+    "refresh_token": _FDP.TYPE_STRING,
+}
+"""The token fields of an issued token pair."""
+_REFRESH_REQUEST: dict[str, int] = {"refresh_token": _FDP.TYPE_STRING}
+"""The field of a request that redeems a refresh token."""
 
 
 def _issued_field(model: Model, message: Message) -> str | None:
@@ -284,10 +293,7 @@ def _issued_field(model: Model, message: Message) -> str | None:
             continue
         expiry = inner.field_named("access_token_expire_time")
         if (
-            _has(
-                inner,
-                {"access_token": _FDP.TYPE_STRING, "refresh_token": _FDP.TYPE_STRING},
-            )
+            _has(inner, _ISSUED_TOKENS)
             and expiry is not None
             and expiry.type_name == _TIMESTAMP
         ):
@@ -305,9 +311,7 @@ def token_issuing(model: Model, service: Service) -> TokenIssuing | None:
         found = _issued_field(model, model.message(method.output_type))
         if found is None:
             continue
-        redeems = _has(
-            model.message(method.input_type), {"refresh_token": _FDP.TYPE_STRING}
-        )
+        redeems = _has(model.message(method.input_type), _REFRESH_REQUEST)
         if redeems and refresh is None:
             refresh = (method, found)
         elif not redeems and issue is None:
