@@ -105,17 +105,24 @@ os._exit(0)
 """The whole floor's plugin (see generation.py), with the same marks."""
 
 
-def _steps(script: str, request: bytes, env: dict[str, str]) -> dict[str, float]:
-    """One process of ``script`` on ``request``: its wall time from exec to
-    exit (``wall``) and its marks, merged from every process that printed."""
-    began = time.perf_counter()
-    done = subprocess.run(
+def _python(
+    script: str, request: bytes, env: dict[str, str]
+) -> subprocess.CompletedProcess[bytes]:
+    """``script`` run by this interpreter with ``request`` on its stdin."""
+    return subprocess.run(
         [sys.executable, "-c", script],
         input=request,
         capture_output=True,
         check=True,
         env=env,
     )
+
+
+def _steps(script: str, request: bytes, env: dict[str, str]) -> dict[str, float]:
+    """One process of ``script`` on ``request``: its wall time from exec to
+    exit (``wall``) and its marks, merged from every process that printed."""
+    began = time.perf_counter()
+    done = _python(script, request, env)
     marks: dict[str, float] = {"wall": time.perf_counter() - began}
     for line in done.stderr.decode().splitlines():
         for key, value in json.loads(line).items():
@@ -154,13 +161,7 @@ def measure(size: int, rounds: int) -> str:
                 protoc[name].append(run_protoc(root, files, kind, Path(tmp) / "out")[0])
             ours.append(_steps(STEPS, request, env))
             floor.append(_steps(REPLAY_STEPS, request, env))
-        phases = subprocess.run(
-            [sys.executable, "-c", PHASES],
-            input=request,
-            capture_output=True,
-            check=True,
-            env=env,
-        ).stdout.decode()
+        phases = _python(PHASES, request, env).stdout.decode()
     work = float(phases.splitlines()[-1])  # seconds on one core, every file
     generated = size  # one service per file, each a file to generate
 
