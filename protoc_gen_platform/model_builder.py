@@ -264,6 +264,26 @@ class _Builder:
                 if f.proto3_optional and f.HasField("oneof_index")
             }
             oneofs = [o for i, o in enumerate(oneofs) if i not in synthetic]
+        nested = (
+            tuple(
+                [
+                    self.message(m, local, path + (_MESSAGE_NESTED, i))
+                    for i, m in enumerate(nested_protos)
+                ]
+            )
+            if nested_protos
+            else ()
+        )
+        enums = (
+            tuple(
+                [
+                    self.enum(e, local, path + (_MESSAGE_ENUM, i))
+                    for i, e in enumerate(enum_protos)
+                ]
+            )
+            if enum_protos
+            else ()
+        )
         decl = Message(  # positional, as in ``field``
             full_name,  # full_name
             self.fd.name,  # file
@@ -271,26 +291,8 @@ class _Builder:
             fields,  # fields
             {f.name: f for f in fields},  # fields_by_name
             tuple(oneofs),  # oneofs
-            (
-                tuple(  # nested
-                    [
-                        self.message(m, local, path + (_MESSAGE_NESTED, i))
-                        for i, m in enumerate(nested_protos)
-                    ]
-                )
-                if nested_protos
-                else ()
-            ),
-            (
-                tuple(  # enums
-                    [
-                        self.enum(e, local, path + (_MESSAGE_ENUM, i))
-                        for i, e in enumerate(enum_protos)
-                    ]
-                )
-                if enum_protos
-                else ()
-            ),
+            nested,  # nested
+            enums,  # enums
             proto.options.map_entry,  # is_map_entry
             self.comments.get(path, ""),  # comment
         )
@@ -320,7 +322,7 @@ class _Builder:
             proto.type,  # type
             type_name,  # type_name
             proto.label == _REPEATED,  # repeated
-            type_name in map_entries if map_entries else False,  # is_map
+            type_name in map_entries,  # is_map
             oneof,  # oneof
             self.comments.get(path, ""),  # comment
         )

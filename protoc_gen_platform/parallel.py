@@ -193,7 +193,8 @@ class _Worker:
         size = int.from_bytes(head[1:], "big")
         if len(head) != _HEADER or size != os.fstat(self.file).st_size - _HEADER:
             return b"", b""
-        return head[:1], _mapped(self.file, _HEADER, size)
+        answer = _mapped(self.file, _HEADER, size)
+        return (head[:1], answer) if answer is not None else (b"", b"")
 
     def _wait(self, block: bool) -> int | None:
         """The worker's wait status once it has exited; None while it is
@@ -225,16 +226,18 @@ class _Worker:
             _EXITING.append(self.pid)
 
 
-def _mapped(fd: int, offset: int, size: int) -> Chunk:
+def _mapped(fd: int, offset: int, size: int) -> Chunk | None:
     """``size`` bytes of the file ``fd`` from ``offset``, mapped into memory,
-    else read where the file cannot be mapped. The mapping outlives ``fd``:
-    it holds a descriptor of its own until the view is dropped."""
+    else read where the file cannot be mapped (None if fewer can be read).
+    The mapping outlives ``fd``: it holds a descriptor of its own until the
+    view is dropped."""
     import mmap  # only here: a parallel run's answers
 
     try:
         whole = mmap.mmap(fd, offset + size, access=mmap.ACCESS_READ)
     except (OSError, ValueError):
-        return os.pread(fd, size, offset)
+        body = os.pread(fd, size, offset)
+        return body if len(body) == size else None
     return memoryview(whole)[offset:]
 
 
