@@ -7,7 +7,7 @@ is looked up (see :func:`build_model`).
 
 from __future__ import annotations
 
-from typing import AbstractSet, Iterator, Mapping
+from typing import AbstractSet, Callable, Iterator, Mapping, Sequence, TypeVar
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
@@ -264,26 +264,8 @@ class _Builder:
                 if f.proto3_optional and f.HasField("oneof_index")
             }
             oneofs = [o for i, o in enumerate(oneofs) if i not in synthetic]
-        nested = (
-            tuple(
-                [
-                    self.message(m, local, path + (_MESSAGE_NESTED, i))
-                    for i, m in enumerate(nested_protos)
-                ]
-            )
-            if nested_protos
-            else ()
-        )
-        enums = (
-            tuple(
-                [
-                    self.enum(e, local, path + (_MESSAGE_ENUM, i))
-                    for i, e in enumerate(enum_protos)
-                ]
-            )
-            if enum_protos
-            else ()
-        )
+        nested = _each(self.message, nested_protos, local, path + (_MESSAGE_NESTED,))
+        enums = _each(self.enum, enum_protos, local, path + (_MESSAGE_ENUM,))
         decl = Message(  # positional, as in ``field``
             full_name,  # full_name
             self.fd.name,  # file
@@ -356,6 +338,23 @@ class _Builder:
             proto.options.deprecated,  # deprecated
             comments.get(path, ""),  # comment
         )
+
+
+_Proto = TypeVar("_Proto")
+_Built = TypeVar("_Built")
+
+
+def _each(
+    build: Callable[[_Proto, str, Path], _Built],
+    protos: Sequence[_Proto],
+    scope: str,
+    path: Path,
+) -> tuple[_Built, ...]:
+    """``build`` over each of ``protos``, the repeated field at ``path``
+    (empty at once when there are none, as for most messages)."""
+    if not protos:
+        return ()
+    return tuple([build(proto, scope, path + (i,)) for i, proto in enumerate(protos)])
 
 
 def _build_file(
