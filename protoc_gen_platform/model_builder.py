@@ -213,9 +213,6 @@ class _Builder:
             if (text := loc.leading_comments)
         }
 
-    def comment(self, path: Path) -> str:
-        return self.comments.get(path, "")
-
     def enum(
         self, proto: descriptor_pb2.EnumDescriptorProto, scope: str, path: Path
     ) -> Enum:
@@ -225,7 +222,7 @@ class _Builder:
             file=self.fd.name,
             local_name=local,
             values=tuple(v.name for v in proto.value),
-            comment=self.comment(path),
+            comment=self.comments.get(path, ""),
         )
         self.types[decl.full_name] = decl
         return decl

@@ -104,7 +104,7 @@ def generate_files(
     output: Output = []
     if missing and len(missing) == len(names):  # nothing cached: blocks in order
         output.extend(
-            _render_all(request, names, services, options, cache, keys, encode=True)
+            _render_all(request, missing, services, options, cache, keys, encode=True)
         )
     elif missing:
         rendered = {

@@ -51,9 +51,9 @@ class MethodView(NamedTuple):
     payload_type: str
     pages: Pagination | None
     item_type: str
-    not_paginated_because: str
     doc: str
-    """The client method's docstring text (a pager's when the RPC pages)."""
+    """The client method's docstring text (a pager's when the RPC pages;
+    else, if the RPC looks paginated but is not, it says why)."""
     servicer_doc: str
     """The servicer method's docstring text."""
     page_response: str = ""
@@ -385,7 +385,6 @@ def _service_view(
                 imports.type_ref(result.success_type) if result else "",  # payload_type
                 pages,  # pages
                 _item_type(imports, pages) if pages else "",  # item_type
-                check.reason,  # not_paginated_because
                 _client_doc(rpc, result, pages, check.reason),  # doc
                 _servicer_doc(rpc, result, check.reason),  # servicer_doc
                 _page_response(python_name, taken) if pages else "",  # page_response
