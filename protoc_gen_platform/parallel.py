@@ -21,7 +21,7 @@ reads once its own share is done.
 import gc
 import os
 import pickle
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from google.protobuf.compiler import plugin_pb2
 
@@ -29,7 +29,7 @@ from .cache import OutputCache
 from .errors import GenerationError
 from .model import Model
 from .options import Options
-from .pipeline import Files, Output, render_modules
+from .pipeline import Output, render_modules
 from .response import Chunk, Encoded, encode_files
 
 __all__ = ["Work", "render_in_parallel"]
@@ -75,11 +75,11 @@ def render_in_parallel(
         # error is raised at its share's turn, as one process would raise it.
         rendered = [_attempt(work, p) if isinstance(p, list) else [] for p in parts]
         output: Output = []
-        for part, files in zip(parts, rendered):
-            if isinstance(files, Exception):
-                raise files
+        for part, done in zip(parts, rendered):
+            if isinstance(done, Exception):
+                raise done
             if isinstance(part, list):
-                output += [Encoded(encode_files(files))] if work.encode else files
+                output += done
             elif work.encode:
                 output.append(Encoded([part.answer()]))
             else:
@@ -107,19 +107,26 @@ def _split(names: list[str], services: dict[str, int], parts: int) -> list[list[
     return shares
 
 
-def _attempt(work: Work, names: list[str]) -> Files | Exception:
-    """The modules of ``names``, or the exception that rendering them raised."""
+def _attempt(work: Work, names: list[str]) -> Output | Exception:
+    """The modules of ``names`` (encoded if ``work.encode``), or the
+    exception that rendering them raised."""
     try:
-        return _render(work, names)
+        if work.encode:
+            return [Encoded(encode_files(_render(work, names)))]
+        return list(_render(work, names))
     except Exception as exc:
         return exc
 
 
-def _render(work: Work, names: list[str]) -> Files:
-    """The modules of ``names``, stored in the cache too."""
-    files = render_modules(work.model, names, work.options, work.bytecode_dir)
-    work.cache.put_files(files, work.keys)
-    return files
+def _render(work: Work, names: list[str]) -> Iterator[tuple[str, str]]:
+    """The modules of ``names``, one by one, each stored in the cache too."""
+    cache, keys = work.cache, work.keys
+    for path, content in render_modules(
+        work.model, names, work.options, work.bytecode_dir
+    ):
+        if path in keys:
+            cache.put(keys[path], content)
+        yield path, content
 
 
 class _Worker:

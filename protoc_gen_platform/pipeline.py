@@ -136,23 +136,21 @@ def _error_file(request: plugin_pb2.CodeGeneratorRequest) -> str:
 
 def render_modules(
     model: Model, names: Iterable[str], options: Options, bytecode_dir: str | None
-) -> Files:
-    """The generated modules of the files ``names``, rendered and formatted."""
+) -> Iterator[tuple[str, str]]:
+    """The generated modules of the files ``names``, rendered and formatted
+    one after the other, as ``(path, content)``: a caller that encodes each
+    as it comes lets its text go, and the next module reuses that memory."""
     from .formatting import format_python
     from .render import render_module, render_testing
     from .views import module_view
 
-    files = []
     for name in names:
         view = module_view(model, model.files[name], options)
-        files.append(
-            (view.path, format_python(render_module(view, bytecode_dir), view.path))
-        )
+        yield view.path, format_python(render_module(view, bytecode_dir), view.path)
         if view.testing is not None:
             path = view.testing.path
             source = render_testing(view.testing, bytecode_dir)
-            files.append((path, format_python(source, path)))
-    return files
+            yield path, format_python(source, path)
 
 
 def _workers(files: int, services: int) -> int:
@@ -193,7 +191,7 @@ def _render_all(
 
         work = Work(model, options, bytecode_dir, cache, keys, encode)
         return render_in_parallel(work, names, services, workers)
-    files = render_modules(model, names, options, bytecode_dir)
+    files = list(render_modules(model, names, options, bytecode_dir))
     cache.put_files(files, keys)
     return list(files)
 
