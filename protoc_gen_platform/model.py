@@ -1,8 +1,10 @@
 """The model: immutable records over the descriptors of a CodeGeneratorRequest.
 
 The model says what the contracts contain (files, services, methods and their
-streaming kind, messages, enums, comments, options). It knows nothing of Python
-naming; :mod:`protoc_gen_platform.naming` owns that.
+streaming kind, messages, enums, options), and the comments of services and
+RPCs, which the generated docstrings and the SDK README quote (a message's or
+a field's comment reaches no output, so the model does not carry it). It
+knows nothing of Python naming; :mod:`protoc_gen_platform.naming` owns that.
 :func:`~protoc_gen_platform.model_builder.build_model` builds it from a request.
 
 Its records, like the options', the views' and the patterns', are typed
@@ -97,7 +99,6 @@ class Field(NamedTuple):
     repeated: bool
     is_map: bool
     oneof: str | None
-    comment: str
 
 
 class Enum(NamedTuple):
@@ -107,7 +108,6 @@ class Enum(NamedTuple):
     file: str
     local_name: str
     values: tuple[str, ...]
-    comment: str
 
 
 class Message(NamedTuple):
@@ -125,7 +125,6 @@ class Message(NamedTuple):
     nested: tuple["Message", ...]
     enums: tuple[Enum, ...]
     is_map_entry: bool
-    comment: str
 
     def field_named(self, name: str) -> Field | None:
         """Its field called ``name``, if it has one."""

@@ -32,10 +32,9 @@ _REPEATED = descriptor_pb2.FieldDescriptorProto.LABEL_REPEATED
 _NONE: frozenset[str] = frozenset()
 _MethodOptions = descriptor_pb2.MethodOptions
 
-# SourceCodeInfo paths: field numbers inside FileDescriptorProto and friends.
-_FILE_MESSAGE, _FILE_ENUM, _FILE_SERVICE = 4, 5, 6
-_MESSAGE_FIELD, _MESSAGE_NESTED, _MESSAGE_ENUM = 2, 3, 4
-_SERVICE_METHOD = 2
+# SourceCodeInfo paths: field numbers inside FileDescriptorProto and
+# ServiceDescriptorProto. Only services and RPCs have their comments read.
+_FILE_SERVICE, _SERVICE_METHOD = 6, 2
 
 Path = tuple[int, ...]
 
@@ -200,7 +199,8 @@ def _join(package: str, name: str) -> str:
 
 
 class _Builder:
-    """Builds the model objects of one file, with its comments at hand."""
+    """Builds the model objects of one file, with the comments of its
+    services and RPCs at hand."""
 
     def __init__(
         self, fd: descriptor_pb2.FileDescriptorProto, types: dict[str, TypeDecl]
@@ -208,28 +208,25 @@ class _Builder:
         self.fd = fd
         self.types = types
         self.comments: dict[Path, str] = {
-            tuple(loc.path): _clean_comment(text)
+            tuple(path): _clean_comment(text)
             for loc in fd.source_code_info.location
             if (text := loc.leading_comments)
+            and (path := loc.path)  # a location may have an empty path
+            and path[0] == _FILE_SERVICE
         }
 
-    def enum(
-        self, proto: descriptor_pb2.EnumDescriptorProto, scope: str, path: Path
-    ) -> Enum:
+    def enum(self, proto: descriptor_pb2.EnumDescriptorProto, scope: str) -> Enum:
         local = f"{scope}.{proto.name}" if scope else proto.name
         decl = Enum(
             full_name=_join(self.fd.package, local),
             file=self.fd.name,
             local_name=local,
             values=tuple(v.name for v in proto.value),
-            comment=self.comments.get(path, ""),
         )
         self.types[decl.full_name] = decl
         return decl
 
-    def message(
-        self, proto: descriptor_pb2.DescriptorProto, scope: str, path: Path
-    ) -> Message:
+    def message(self, proto: descriptor_pb2.DescriptorProto, scope: str) -> Message:
         # A thousand files build five thousand messages: map entries are
         # looked for among the message's own nested types only, and
         # synthetic oneofs only when it has oneofs.
@@ -248,12 +245,7 @@ class _Builder:
         )
         oneofs: list[str] = [o.name for o in oneof_protos] if oneof_protos else []
         field = self.field
-        fields = tuple(
-            [
-                field(f, oneofs, entries, path + (_MESSAGE_FIELD, i))
-                for i, f in enumerate(field_protos)
-            ]
-        )
+        fields = tuple([field(f, oneofs, entries) for f in field_protos])
         if oneofs:
             synthetic = {  # the oneof of each proto3 ``optional`` field
                 f.oneof_index
@@ -261,8 +253,8 @@ class _Builder:
                 if f.proto3_optional and f.HasField("oneof_index")
             }
             oneofs = [o for i, o in enumerate(oneofs) if i not in synthetic]
-        nested = _each(self.message, nested_protos, local, path + (_MESSAGE_NESTED,))
-        enums = _each(self.enum, enum_protos, local, path + (_MESSAGE_ENUM,))
+        nested = _each(self.message, nested_protos, local)
+        enums = _each(self.enum, enum_protos, local)
         decl = Message(  # positional, as in ``field``
             full_name,  # full_name
             self.fd.name,  # file
@@ -273,7 +265,6 @@ class _Builder:
             nested,  # nested
             enums,  # enums
             proto.options.map_entry,  # is_map_entry
-            self.comments.get(path, ""),  # comment
         )
         self.types[full_name] = decl
         return decl
@@ -283,7 +274,6 @@ class _Builder:
         proto: descriptor_pb2.FieldDescriptorProto,
         oneofs: list[str],
         map_entries: AbstractSet[str],
-        path: Path,
     ) -> Field:
         """A field of a message whose oneofs (synthetic ones included) are
         ``oneofs`` and whose nested map entries are ``map_entries``."""
@@ -303,7 +293,6 @@ class _Builder:
             proto.label == _REPEATED,  # repeated
             type_name in map_entries,  # is_map
             oneof,  # oneof
-            self.comments.get(path, ""),  # comment
         )
 
     def service(
@@ -342,16 +331,13 @@ _Built = TypeVar("_Built")
 
 
 def _each(
-    build: Callable[[_Proto, str, Path], _Built],
-    protos: Sequence[_Proto],
-    scope: str,
-    path: Path,
+    build: Callable[[_Proto, str], _Built], protos: Sequence[_Proto], scope: str
 ) -> tuple[_Built, ...]:
-    """``build`` over each of ``protos``, the repeated field at ``path``
-    (empty at once when there are none, as for most messages)."""
+    """``build`` over each of ``protos`` (empty at once when there are none,
+    as for most messages)."""
     if not protos:
         return ()
-    return tuple([build(proto, scope, path + (i,)) for i, proto in enumerate(protos)])
+    return tuple([build(proto, scope) for proto in protos])
 
 
 def _build_file(
@@ -366,15 +352,8 @@ def _build_file(
         services=tuple(
             [b.service(s, (_FILE_SERVICE, i)) for i, s in enumerate(fd.service)]
         ),
-        messages=tuple(
-            [
-                b.message(m, "", (_FILE_MESSAGE, i))
-                for i, m in enumerate(fd.message_type)
-            ]
-        ),
-        enums=tuple(
-            [b.enum(e, "", (_FILE_ENUM, i)) for i, e in enumerate(fd.enum_type)]
-        ),
+        messages=_each(b.message, fd.message_type, ""),
+        enums=_each(b.enum, fd.enum_type, ""),
     )
 
 

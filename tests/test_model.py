@@ -6,6 +6,7 @@ from typing import Iterable
 
 import pytest
 from google.protobuf import descriptor_pb2
+from google.protobuf.compiler import plugin_pb2
 
 from protoc_gen_platform.model import Idempotency, Model, StreamingKind
 from protoc_gen_platform.model_builder import build_model
@@ -67,6 +68,30 @@ def test_every_service_and_rpc_of_proto_has_a_comment() -> None:
             for method in service.methods:
                 assert method.comment, method.path
                 assert "\r" not in method.comment
+
+
+def test_comments_are_read_for_services_and_rpcs_whatever_else_has_one() -> None:
+    """Source info written by hand: a comment on the file itself (an empty
+    path), on a message and on a field reaches no record; those of the
+    service and of its RPC do, cleaned."""
+    fd = descriptor_pb2.FileDescriptorProto(name="c.proto", package="c")
+    fd.message_type.add(name="M").field.add(name="f", number=1, type=9)
+    rpc = fd.service.add(name="S").method.add(name="Do")
+    rpc.input_type = rpc.output_type = ".c.M"
+    for path, text in [
+        ([], " the file\n"),
+        ([4, 0], " a message\n"),
+        ([4, 0, 2, 0], " a field\n"),
+        ([6, 0], " A service.\r\n"),
+        ([6, 0, 2, 0], "  Does it.\n   Twice.\n"),
+    ]:
+        fd.source_code_info.location.add(path=path, leading_comments=text)
+    made = plugin_pb2.CodeGeneratorRequest(
+        file_to_generate=["c.proto"], proto_file=[fd]
+    )
+    proto = build_model(made).files["c.proto"]
+    assert proto.services[0].comment == "A service."
+    assert proto.services[0].methods[0].comment == "Does it.\n Twice."
 
 
 def test_types_index_covers_nested_messages_and_map_entries() -> None:
