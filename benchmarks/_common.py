@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -11,6 +15,86 @@ from typing import Callable, Sequence
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
 sys.path.insert(0, str(REPO / "tests"))  # support.py: protoc and tool helpers
+
+SCRATCH_ENV = "BENCH_SCRATCH"
+"""Names the folder where the benchmarks write their files; ``make bench``
+sets it for all of them and deletes the folder once the last one is done."""
+
+
+def _scratch() -> Path:
+    named = os.environ.get(SCRATCH_ENV)
+    if named:
+        Path(named).mkdir(parents=True, exist_ok=True)
+        return Path(named)
+    folder = Path(tempfile.mkdtemp(prefix="protoc-gen-platform-bench-"))
+    atexit.register(shutil.rmtree, folder, True)  # once every timing is done
+    return folder
+
+
+SCRATCH = _scratch()
+"""Where a benchmark's files go. Nothing in it is deleted while benchmarks
+run. On a filesystem such as this machine's (ext4 without a journal), a new
+file may not take the inode of a file deleted in the last minute, or in the
+last six while that inode is not yet written back, and creating one scans
+past every such inode: deleting the previous run's output before each run
+made each file a run created cost 0.2 to 0.6 ms more (``perf``: most of a
+file's creation in ext4's ``recently_deleted``), the more so the more files
+the earlier runs had deleted. ``output_disk.py`` measures that case on
+purpose."""
+
+
+def fresh_folder(name: str, under: Path | None = None) -> Path:
+    """A new, empty folder under ``under`` (else :data:`SCRATCH`), named
+    after ``name``: never one that held files before."""
+    base = under or SCRATCH
+    base.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=base))
+
+
+def creation_probe(files: int = 500) -> float:
+    """Seconds to create and write one small file in a fresh folder here:
+    a few hundredths of a millisecond on this disk, unless many files were
+    deleted here in the last minutes (see :data:`SCRATCH`)."""
+    folder = fresh_folder("probe")
+    start = time.perf_counter()
+    for i in range(files):
+        (folder / f"f{i}.py").write_bytes(b"x" * 1000)
+    return (time.perf_counter() - start) / files
+
+
+QUICK_CREATION = 0.0001
+"""A file created in less than this (0.1 ms) shows no recent deletions."""
+
+
+def quiet_disk(patience: float = 420.0, every: float = 15.0) -> tuple[float, float]:
+    """Wait, up to ``patience`` seconds, until creating a file here is quick
+    (files deleted shortly before, by the tests say, slow every new one for
+    up to six minutes); the last probe's seconds a file, and the wait."""
+    began = time.perf_counter()
+    took = creation_probe()
+    while took > QUICK_CREATION and time.perf_counter() - began < patience:
+        print(
+            f"creating a file takes {took * 1e3:.2f} ms here: waiting for files "
+            "deleted shortly before to age (see benchmarks/_common.py)",
+            file=sys.stderr,
+        )
+        time.sleep(every)
+        took = creation_probe()
+    return took, time.perf_counter() - began
+
+
+def probe_note(probe: tuple[float, float]) -> str:
+    """A sentence for a report on what :func:`quiet_disk` found."""
+    took, waited = probe
+    note = (
+        "Creating a file in a fresh folder on this disk took "
+        f"{took * 1e3:.2f} ms when the timing began"
+    )
+    if waited >= 1:
+        note += f", after waiting {waited:.0f} s for files deleted before to age"
+    if took > QUICK_CREATION:
+        return note + " (still slow: file creation costs more in these tables)."
+    return note + "."
 
 
 def alternate(

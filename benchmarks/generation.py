@@ -24,7 +24,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, RESULTS, markdown_table, median, verdict
+from _common import (
+    REPO,
+    RESULTS,
+    quiet_disk,
+    fresh_folder,
+    markdown_table,
+    median,
+    probe_note,
+    verdict,
+)
 from protoc_gen_platform.pipeline import PARALLEL_MIN_SERVICES
 from support import descriptors, tool
 
@@ -151,13 +160,14 @@ def record_response(root: Path, files: list[str], into: Path) -> None:
 def run_protoc(
     root: Path, files: list[str], kind: str, out: Path, cache: str = "off"
 ) -> tuple[float, int]:
-    """Seconds and peak RSS (KiB) of one whole protoc run with one generator.
+    """Seconds and peak RSS (KiB) of one whole protoc run with one generator,
+    its output going to ``out``, a fresh folder (see
+    :func:`_common.fresh_folder`: never a folder emptied for the run).
 
     ``cache`` is our plugin's PROTOC_GEN_PLATFORM_CACHE: "off" for a cold run.
     """
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir()
+    if any(out.iterdir()):
+        raise ValueError(f"{out}: not a fresh folder")
     command = [
         sys.executable,
         "-m",
@@ -270,9 +280,8 @@ def plugin_alone(rounds: int) -> tuple[str, float]:
     and the seconds that importing the plugin's own modules takes."""
     env = {**os.environ, "PROTOC_GEN_PLATFORM_CACHE": "off"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "proto"
-        data = _request_bytes(root, write_tree(root, 1, 1))
+    root = fresh_folder("proto")
+    data = _request_bytes(root, write_tree(root, 1, 1))
 
     def timed(command: list[str], stdin: bytes | None = None) -> float:
         start = time.perf_counter()
@@ -362,35 +371,35 @@ def main() -> None:
     # plugin's modules on every run, which no installed user pays.
     compileall.compile_dir(str(REPO / "protoc_gen_platform"), quiet=1)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    rows, series = [], {name: [] for name in GENERATORS}
+    probe = quiet_disk()
+    rows: list[list[object]] = []
+    series: dict[str, list[float]] = {name: [] for name in GENERATORS}
     profile, work, left_at_100, over_at_100 = "", 0.0, 0.0, 0.0
     for per_file in layouts:
         for size in sizes:
             if size < per_file:
                 continue  # the same tree as with fewer per file
             rounds = args.rounds if size < 1000 else max(2, args.rounds // 2)
-            with tempfile.TemporaryDirectory() as tmp:
-                root = Path(tmp) / "proto"
-                files = write_tree(root, size, per_file)
-                times: dict[str, list[float]] = {name: [] for name in GENERATORS}
-                print(
-                    f"N = {size}, {per_file}/file: {len(files)} files", file=sys.stderr
-                )
-                warm_cache = str(Path(tmp) / "cache")
-                record_response(root, files, Path(tmp) / "response.bin")
-                run_protoc(root, files, "platform", Path(tmp) / "out", warm_cache)
-                for _ in range(rounds):
-                    for name, kind in GENERATORS.items():
-                        cache = warm_cache if name == WARM else "off"
-                        elapsed, _ = run_protoc(
-                            root, files, kind, Path(tmp) / "out", cache
-                        )
-                        times[name].append(elapsed)
-                if size == 100 and per_file == PER_FILE:
-                    profile, work = phases(root, files)
-                ours_out = Path(tmp) / "ours"
-                _, peak = run_protoc(root, files, "platform", ours_out)
-                clean = black_clean(ours_out)
+            # Nothing is deleted until every size is done (see _common.SCRATCH).
+            tmp = fresh_folder(f"n{size}-{per_file}")
+            root = tmp / "proto"
+            files = write_tree(root, size, per_file)
+            times: dict[str, list[float]] = {name: [] for name in GENERATORS}
+            print(f"N = {size}, {per_file}/file: {len(files)} files", file=sys.stderr)
+            warm_cache = str(tmp / "cache")
+            record_response(root, files, tmp / "response.bin")
+            run_protoc(root, files, "platform", fresh_folder("out", tmp), warm_cache)
+            for _ in range(rounds):
+                for name, kind in GENERATORS.items():
+                    cache = warm_cache if name == WARM else "off"
+                    out = fresh_folder(kind, tmp)
+                    elapsed, _ = run_protoc(root, files, kind, out, cache)
+                    times[name].append(elapsed)
+            if size == 100 and per_file == PER_FILE:
+                profile, work = phases(root, files)
+            ours_out = fresh_folder("ours", tmp)
+            _, peak = run_protoc(root, files, "platform", ours_out)
+            clean = black_clean(ours_out)
             # Paired per-round ratios resist this machine's drifting noise.
             theirs = times["mypy-protobuf (--mypy_grpc_out)"]
             cold = median([a / b for a, b in zip(times[COLD], theirs)])
@@ -457,9 +466,12 @@ def main() -> None:
         "our output: the least any Python plugin can take to give it. The "
         "next column is what our own code (its imports and the generation) "
         "costs above that floor, median of the per-round differences, and "
-        "what the target leaves it. The output goes to this machine's disk; "
-        "`output_disk.md` times the same runs with it in memory, and what "
-        "each written file costs here.\n\n"
+        "what the target leaves it. The output goes to this machine's disk, "
+        "each run into a folder of its own, and nothing is deleted until the "
+        "last run: on this disk (ext4 without a journal) a file created "
+        "shortly after others were deleted costs up to twenty times more, "
+        "which `output_disk.md` measures, along with the same runs with the "
+        f"output in memory. {probe_note(probe)}\n\n"
         + markdown_table(header, rows)
         + "\n## The plugin process alone\n\n"
         "One file, one service, cold: the whole plugin process against the floor, "

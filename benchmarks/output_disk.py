@@ -4,7 +4,10 @@ generating them.
 
 Ours (cold), the whole floor (a plugin that replays our response, so protoc
 writes our files) and ``--mypy_grpc_out`` run alternated, round after round,
-into a folder on the disk and into one under ``/dev/shm``. Writes
+each into a fresh folder on the disk and into one under ``/dev/shm``; then,
+last, into one folder on the disk that each run empties first (deleting the
+previous output), which on this machine's disk slows every file created
+after it (see ``_common.SCRATCH``). Writes
 ``benchmarks/results/output_disk.md``.
 
     python benchmarks/output_disk.py [--sizes 100,1000] [--rounds 6]
@@ -14,11 +17,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
-from _common import RESULTS, markdown_table, median
+from _common import (
+    RESULTS,
+    quiet_disk,
+    fresh_folder,
+    markdown_table,
+    median,
+    probe_note,
+)
 from generation import (
     COLD,
     GENERATORS,
@@ -32,37 +44,76 @@ MEMORY = Path("/dev/shm")
 """A folder in memory (tmpfs) on Linux."""
 MYPY_GRPC = "mypy-protobuf (--mypy_grpc_out)"
 KINDS = {name: GENERATORS[name] for name in (COLD, REPLAY, MYPY_GRPC)}
+DISK, RAM, DELETED = "disk", "memory (tmpfs)", "disk, the previous output deleted first"
 
 
-def measure(size: int, rounds: int) -> list[list[object]]:
-    """Rows for N = ``size`` (one service per file): per place, the medians,
-    the ratios to mypy_grpc and what each generator's files cost to write."""
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        tempfile.TemporaryDirectory(dir=MEMORY) as ram,
-    ):
-        root = Path(tmp) / "proto"
-        files = write_tree(root, size, 1)
-        record_response(root, files, Path(tmp) / "response.bin")
-        places = {"disk": Path(tmp) / "out", "memory (tmpfs)": Path(ram) / "out"}
-        times: dict[tuple[str, str], list[float]] = {
-            (place, name): [] for place in places for name in KINDS
-        }
-        written: dict[str, int] = {}
-        for turn in range(rounds):
-            order = list(places.items())
-            for place, out in order if turn % 2 == 0 else reversed(order):
-                for name, kind in KINDS.items():
-                    times[place, name].append(run_protoc(root, files, kind, out)[0])
-                    if name not in written:  # the same files every round
-                        written[name] = sum(1 for p in out.rglob("*") if p.is_file())
-    rows: list[list[object]] = []
-    for place in places:
+class Tree(NamedTuple):
+    """The protos of one size, and where their runs write."""
+
+    size: int
+    root: Path
+    files: list[str]
+    folder: Path
+    """Where the disk runs write, a fresh folder each."""
+    memory: Path
+    """Where the in-memory runs write, a fresh folder each."""
+
+
+def tree(size: int, memory: Path) -> Tree:
+    """A tree of ``size`` services, one per file, with our response recorded."""
+    folder = fresh_folder(f"n{size}")
+    root = folder / "proto"
+    files = write_tree(root, size, 1)
+    record_response(root, files, folder / "response.bin")
+    return Tree(size, root, files, folder, fresh_folder(f"n{size}", memory))
+
+
+def _run(
+    tree: Tree, place: str, name: str, times: dict[tuple[str, str], list[float]]
+) -> Path:
+    """One protoc run of ``name`` with its output at ``place``; its folder."""
+    kind = KINDS[name]
+    if place == DELETED:  # as a loop of ``rm -rf out && protoc`` does
+        out = tree.folder / "out"
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir()
+    else:
+        out = fresh_folder(kind, tree.folder if place == DISK else tree.memory)
+    times[place, name].append(run_protoc(tree.root, tree.files, kind, out)[0])
+    return out
+
+
+def measure(
+    tree: Tree,
+    places: list[str],
+    rounds: int,
+    times: dict[tuple[str, str], list[float]],
+) -> dict[str, int]:
+    """Time ``rounds`` alternated rounds at each of ``places``; the number
+    of files each generator writes."""
+    written: dict[str, int] = {}
+    for turn in range(rounds):
+        for place in places if turn % 2 == 0 else reversed(places):
+            for name in KINDS:
+                out = _run(tree, place, name, times)
+                if name not in written:  # the same files every round
+                    written[name] = sum(1 for p in out.rglob("*") if p.is_file())
+    return written
+
+
+def rows(
+    tree: Tree, times: dict[tuple[str, str], list[float]], written: dict[str, int]
+) -> list[list[object]]:
+    """Per place, the medians, the ratios to mypy_grpc, and what each file
+    written costs on the disk over memory, and after a deletion."""
+    found: list[list[object]] = []
+    for place in (DISK, RAM, DELETED):
         theirs = times[place, MYPY_GRPC]
         ours, replay = times[place, COLD], times[place, REPLAY]
-        rows.append(
+        found.append(
             [
-                size,
+                tree.size,
                 place,
                 *(f"{median(times[place, name]):.2f} s" for name in KINDS),
                 f"{median([a / b for a, b in zip(ours, theirs)]):.2f}",
@@ -70,24 +121,28 @@ def measure(size: int, rounds: int) -> list[list[object]]:
                 f"{median([a - b for a, b in zip(ours, replay)]) * 1e3:.0f} ms",
             ]
         )
-    disk_cost = {
-        name: (median(times["disk", name]) - median(times["memory (tmpfs)", name]))
-        / written[name]
-        for name in (REPLAY, MYPY_GRPC)
-    }
-    rows.append(
-        [
-            size,
-            "disk − memory, per file written",
-            f"{written[COLD]} files",
-            f"{disk_cost[REPLAY] * 1e3:.2f} ms a file",
-            f"{disk_cost[MYPY_GRPC] * 1e3:.2f} ms a file ({written[MYPY_GRPC]} files)",
-            "",
-            "",
-            "",
-        ]
-    )
-    return rows
+    for label, slower, faster in (
+        ("disk − memory, per file written", DISK, RAM),
+        ("deleted first − disk, per file written", DELETED, DISK),
+    ):
+        cost = {
+            name: (median(times[slower, name]) - median(times[faster, name]))
+            / written[name]
+            for name in (REPLAY, MYPY_GRPC)
+        }
+        found.append(
+            [
+                tree.size,
+                label,
+                f"{written[COLD]} files",
+                f"{cost[REPLAY] * 1e3:.2f} ms a file",
+                f"{cost[MYPY_GRPC] * 1e3:.2f} ms a file ({written[MYPY_GRPC]} files)",
+                "",
+                "",
+                "",
+            ]
+        )
+    return found
 
 
 def main() -> None:
@@ -98,10 +153,24 @@ def main() -> None:
     if not (MEMORY.is_dir() and os.access(MEMORY, os.W_OK)):
         sys.exit(f"output_disk: no writable {MEMORY} (a tmpfs) here: nothing measured")
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # as pip leaves the plugin
-    rows: list[list[object]] = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        print(f"N = {size}, 1/file: on disk and in memory", file=sys.stderr)
-        rows += measure(size, args.rounds)
+    probe = quiet_disk()
+    found: list[list[object]] = []
+    with tempfile.TemporaryDirectory(dir=MEMORY) as memory:
+        trees = [tree(int(size), Path(memory)) for size in args.sizes.split(",")]
+        times: dict[int, dict[tuple[str, str], list[float]]] = {
+            t.size: {(p, name): [] for p in (DISK, RAM, DELETED) for name in KINDS}
+            for t in trees
+        }
+        written: dict[int, dict[str, int]] = {}
+        for t in trees:
+            print(f"N = {t.size}, 1/file: on disk and in memory", file=sys.stderr)
+            written[t.size] = measure(t, [DISK, RAM], args.rounds, times[t.size])
+        # Last: each deletion makes every file created here for minutes slower.
+        for t in trees:
+            print(f"N = {t.size}, 1/file: after deleting the output", file=sys.stderr)
+            measure(t, [DELETED], args.rounds, times[t.size])
+    for t in trees:
+        found += rows(t, times[t.size], written[t.size])
     header = [
         "N",
         "output on",
@@ -114,12 +183,20 @@ def main() -> None:
         "# Where the output goes: disk or memory\n\n"
         f"Whole protoc runs, one service per file, median of {args.rounds} "
         "alternated rounds (ratios and differences: medians of the per-round "
-        "ones), with the output folder on this machine's disk and in memory "
-        f"({MEMORY}, a tmpfs), on {os.cpu_count()} cores. The last row of each "
-        "N is what each file protoc writes costs on the disk over memory. "
-        "Our SDK writes two modules per proto file (the client "
-        "and servicer module, and the test kit) and the runtime package.\n\n"
-        + markdown_table(header, rows)
+        f"ones), on {os.cpu_count()} cores, with the output in a fresh folder on "
+        f"this machine's disk, and in one in memory ({MEMORY}, a tmpfs). Then, "
+        "last, on the disk again the way a loop of `rm -rf out && protoc` "
+        "runs: each run deletes the previous run's output first (as "
+        "`generation.py` did until it wrote each run into a folder of its "
+        "own). This disk is ext4 without a journal, which keeps a new file "
+        "from taking the inode of one deleted in the last minute (six while "
+        "that inode is not written back) and scans past every such inode to "
+        "create it: after a deletion, each file created costs more, the more "
+        "files were deleted. The last rows of each N are what each file protoc "
+        "writes costs on the disk over memory, and after a deletion over a "
+        "fresh folder. Our SDK writes two modules per proto file (the client "
+        "and servicer module, and the test kit) and the runtime package. "
+        f"{probe_note(probe)}\n\n" + markdown_table(header, found)
     )
     (RESULTS / "output_disk.md").write_text(report)
     print(report)
