@@ -73,6 +73,8 @@ def _run(
 ) -> Path:
     """One protoc run of ``name`` with its output at ``place``; its folder."""
     kind = KINDS[name]
+    # The replay plugin answers with this tree's response.
+    os.environ["BENCH_REPLAY_RESPONSE"] = str(tree.folder / "response.bin")
     if place == DELETED:  # as a loop of ``rm -rf out && protoc`` does
         out = tree.folder / "out"
         if out.exists():
