@@ -66,10 +66,10 @@ QUICK_CREATION = 0.0001
 """A file created in less than this (0.1 ms) shows no recent deletions."""
 
 
-def quiet_disk(patience: float = 420.0, every: float = 15.0) -> tuple[float, float]:
+def quiet_disk(patience: float = 420.0, every: float = 15.0) -> str:
     """Wait, up to ``patience`` seconds, until creating a file here is quick
     (files deleted shortly before, by the tests say, slow every new one for
-    up to six minutes); the last probe's seconds a file, and the wait."""
+    up to six minutes); a sentence for the report on what it found."""
     began = time.perf_counter()
     took = creation_probe()
     while took > QUICK_CREATION and time.perf_counter() - began < patience:
@@ -80,12 +80,7 @@ def quiet_disk(patience: float = 420.0, every: float = 15.0) -> tuple[float, flo
         )
         time.sleep(every)
         took = creation_probe()
-    return took, time.perf_counter() - began
-
-
-def probe_note(probe: tuple[float, float]) -> str:
-    """A sentence for a report on what :func:`quiet_disk` found."""
-    took, waited = probe
+    waited = time.perf_counter() - began
     note = (
         "Creating a file in a fresh folder on this disk took "
         f"{took * 1e3:.2f} ms when the timing began"

@@ -28,14 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import (
-    RESULTS,
-    quiet_disk,
-    fresh_folder,
-    markdown_table,
-    median,
-    probe_note,
-)
+from _common import RESULTS, fresh_folder, markdown_table, median, quiet_disk
 from generation import (
     COLD,
     GENERATORS,
@@ -267,7 +260,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    probe = quiet_disk()
+    disk_note = quiet_disk()
     sections = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"N = {size}, one service per file", file=sys.stderr)
@@ -278,7 +271,7 @@ def main() -> None:
         f"(one service per file), taken apart on this machine ({os.cpu_count()} "
         "cores), each protoc run writing into a folder of its own, nothing "
         "deleted until the end. `output_disk.md` shows what writing the files "
-        f"costs on this disk. {probe_note(probe)}\n\n" + "\n".join(sections)
+        f"costs on this disk. {disk_note}\n\n" + "\n".join(sections)
     )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "cold_profile.md").write_text(report)

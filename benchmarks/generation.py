@@ -27,11 +27,10 @@ from pathlib import Path
 from _common import (
     REPO,
     RESULTS,
-    quiet_disk,
     fresh_folder,
     markdown_table,
     median,
-    probe_note,
+    quiet_disk,
     verdict,
 )
 from protoc_gen_platform.pipeline import PARALLEL_MIN_SERVICES
@@ -371,7 +370,7 @@ def main() -> None:
     # plugin's modules on every run, which no installed user pays.
     compileall.compile_dir(str(REPO / "protoc_gen_platform"), quiet=1)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    probe = quiet_disk()
+    disk_note = quiet_disk()
     rows: list[list[object]] = []
     series: dict[str, list[float]] = {name: [] for name in GENERATORS}
     profile, work, left_at_100, over_at_100 = "", 0.0, 0.0, 0.0
@@ -471,7 +470,7 @@ def main() -> None:
         "last run: on this disk (ext4 without a journal) a file created "
         "shortly after others were deleted costs up to twenty times more, "
         "which `output_disk.md` measures, along with the same runs with the "
-        f"output in memory. {probe_note(probe)}\n\n"
+        f"output in memory. {disk_note}\n\n"
         + markdown_table(header, rows)
         + "\n## The plugin process alone\n\n"
         "One file, one service, cold: the whole plugin process against the floor, "

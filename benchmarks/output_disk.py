@@ -23,14 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from _common import (
-    RESULTS,
-    quiet_disk,
-    fresh_folder,
-    markdown_table,
-    median,
-    probe_note,
-)
+from _common import RESULTS, fresh_folder, markdown_table, median, quiet_disk
 from generation import (
     COLD,
     GENERATORS,
@@ -155,7 +148,7 @@ def main() -> None:
     if not (MEMORY.is_dir() and os.access(MEMORY, os.W_OK)):
         sys.exit(f"output_disk: no writable {MEMORY} (a tmpfs) here: nothing measured")
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # as pip leaves the plugin
-    probe = quiet_disk()
+    disk_note = quiet_disk()
     found: list[list[object]] = []
     with tempfile.TemporaryDirectory(dir=MEMORY) as memory:
         trees = [tree(int(size), Path(memory)) for size in args.sizes.split(",")]
@@ -198,7 +191,7 @@ def main() -> None:
         "writes costs on the disk over memory, and after a deletion over a "
         "fresh folder. Our SDK writes two modules per proto file (the client "
         "and servicer module, and the test kit) and the runtime package. "
-        f"{probe_note(probe)}\n\n" + markdown_table(header, found)
+        f"{disk_note}\n\n" + markdown_table(header, found)
     )
     (RESULTS / "output_disk.md").write_text(report)
     print(report)
