@@ -13,7 +13,7 @@ be read or written is simply not used: it never fails a run.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from google.protobuf import descriptor_pb2
 
@@ -143,12 +143,15 @@ class OutputCache:
         except OSError:
             pass
 
-    def put_files(self, files: Iterable[tuple[str, str]], keys: dict[str, str]) -> None:
-        """Store each ``(path, content)`` of ``files`` under its key in ``keys``
-        (paths without a key are not stored)."""
+    def stored(
+        self, files: Iterable[tuple[str, str]], keys: dict[str, str]
+    ) -> Iterator[tuple[str, str]]:
+        """``files`` as they come, each ``(path, content)`` stored first under
+        its key in ``keys`` (paths without a key are not stored)."""
         for path, content in files:
             if path in keys:
                 self.put(keys[path], content)
+            yield path, content
 
     def jinja_directory(self) -> str | None:
         """Where Jinja may keep compiled templates, if the cache is on. Made

@@ -120,13 +120,8 @@ def _attempt(work: Work, names: list[str]) -> Output | Exception:
 
 def _render(work: Work, names: list[str]) -> Iterator[tuple[str, str]]:
     """The modules of ``names``, one by one, each stored in the cache too."""
-    cache, keys = work.cache, work.keys
-    for path, content in render_modules(
-        work.model, names, work.options, work.bytecode_dir
-    ):
-        if path in keys:
-            cache.put(keys[path], content)
-        yield path, content
+    files = render_modules(work.model, names, work.options, work.bytecode_dir)
+    return work.cache.stored(files, work.keys)
 
 
 class _Worker:

@@ -191,9 +191,7 @@ def _render_all(
 
         work = Work(model, options, bytecode_dir, cache, keys, encode)
         return render_in_parallel(work, names, services, workers)
-    files = list(render_modules(model, names, options, bytecode_dir))
-    cache.put_files(files, keys)
-    return list(files)
+    return list(cache.stored(render_modules(model, names, options, bytecode_dir), keys))
 
 
 def runtime_files(package: str) -> Iterator[tuple[str, str]]:
