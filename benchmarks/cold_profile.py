@@ -26,7 +26,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from _common import RESULTS, fresh_folder, markdown_table, median, quiet_disk
 from generation import (
