@@ -26,7 +26,7 @@ from .paths import (
     output_path,
     package_files,
 )
-from .response import Encoded
+from .response import Encoded, encode_files
 
 if TYPE_CHECKING:
     from .model import Model
@@ -59,8 +59,8 @@ Files = list[tuple[str, str]]
 
 Output = list[Union[tuple[str, str], Encoded]]
 """What the response carries, in order: files as ``(path, content)``, and
-blocks of files that worker processes encoded (see
-:class:`~protoc_gen_platform.response.Encoded`)."""
+blocks of files already encoded as they were rendered, by this process or a
+worker (see :class:`~protoc_gen_platform.response.Encoded`)."""
 
 
 def generate_files(
@@ -179,8 +179,9 @@ def _render_all(
     """Render the modules of ``names`` in order, across the cores when they
     have enough ``services`` (counted on the descriptors: the model builds a
     file's objects on first lookup, and each worker should build those of
-    its own share), and store them in the cache. With ``encode``, the worker
-    processes' shares come back encoded."""
+    its own share), and store them in the cache. With ``encode``, they come
+    back encoded (see :class:`~protoc_gen_platform.response.Encoded`), each
+    module as soon as it is rendered, so that its text is let go."""
     from .model_builder import build_model
 
     model = build_model(request)
@@ -191,7 +192,8 @@ def _render_all(
 
         work = Work(model, options, bytecode_dir, cache, keys, encode)
         return render_in_parallel(work, names, services, workers)
-    return list(cache.stored(render_modules(model, names, options, bytecode_dir), keys))
+    files = cache.stored(render_modules(model, names, options, bytecode_dir), keys)
+    return [Encoded(encode_files(files))] if encode else list(files)
 
 
 def runtime_files(package: str) -> Iterator[tuple[str, str]]:

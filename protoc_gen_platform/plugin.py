@@ -85,10 +85,10 @@ def response_parts(request: plugin_pb2.CodeGeneratorRequest) -> list[Chunk]:
     the other (joining them would copy megabytes for nothing).
 
     The files follow the response's other fields, encoded by
-    :func:`~protoc_gen_platform.response.encode_files`; blocks of files that
-    worker processes encoded go out as they are, between the encodings of the
-    files around them: serialized messages merge when they are concatenated,
-    and the files keep their order.
+    :func:`~protoc_gen_platform.response.encode_files`; blocks of files
+    encoded as they were rendered go out as they are, between the encodings
+    of the files around them: serialized messages merge when they are
+    concatenated, and the files keep their order.
     """
     response = _Response(
         supported_features=SUPPORTED_FEATURES,

@@ -24,6 +24,7 @@ from protoc_gen_platform.options import Options
 from protoc_gen_platform.parallel import _split
 from protoc_gen_platform.response import Encoded
 from protoc_gen_platform.plugin import encode_response, generate
+from protoc_gen_platform.render import render_module
 from support import proto_files
 from test_plugin_io import _request
 
@@ -266,6 +267,35 @@ def test_with_a_share_rendered_by_the_parent_the_first_error_is_still_first(
     first_error = generate(request).error
     assert first_error == f"{shares[1][0]}: refused by the test"
     monkeypatch.setattr("protoc_gen_platform.parallel.render_modules", refuse)
+    workers = _in_parallel(monkeypatch, cores=4)
+    _failing_forks(monkeypatch, {3})
+    assert generate(request).error == first_error
+    assert len(workers.forked) == 2 and not workers.still_open()
+
+
+def test_an_error_partway_through_a_share_is_still_the_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A share's modules come one by one, each encoded as it comes: an
+    error on the second file of a worker's share and of a share the parent
+    renders (its fork failed) is reported as one process reports it, and
+    nothing is left open."""
+    request = _request(proto_files())
+    services = {fd.name: len(fd.service) for fd in request.proto_file}
+    names = [name for name in request.file_to_generate if services[name]]
+    shares = _split(names, services, 4)
+    assert len(shares[1]) >= 2 and len(shares[3]) >= 2
+    bad = {shares[1][1], shares[3][1]}
+    render = render_module
+
+    def refuse(view: Any, *args: Any) -> str:
+        if view.proto.name in bad:
+            raise GenerationError(f"{view.proto.name}: refused by the test")
+        return render(view, *args)
+
+    monkeypatch.setattr("protoc_gen_platform.render.render_module", refuse)
+    first_error = generate(request).error
+    assert first_error == f"{shares[1][1]}: refused by the test"
     workers = _in_parallel(monkeypatch, cores=4)
     _failing_forks(monkeypatch, {3})
     assert generate(request).error == first_error
