@@ -43,12 +43,14 @@ templates: venv
 	$(BIN)/python -m protoc_gen_platform.template_compiler
 
 # Benchmarks (not part of the tests): results go to benchmarks/results/.
-# They share one scratch folder, deleted only once they are all done (see
+# They share one scratch folder (mktemp -d: under $TMPDIR, which must be on
+# the disk to measure), deleted only once they are all done or stopped (see
 # benchmarks/_common.py); output_disk.py runs last, as it deletes output on
 # purpose, which slows file creation on this disk for minutes.
 bench: venv
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	trap 'exit 130' INT && trap 'exit 143' TERM && \
 	export BENCH_SCRATCH="$$scratch" && \
 	$(BIN)/python benchmarks/generation.py --rounds 13 && \
 	$(BIN)/python benchmarks/cold_profile.py && \

@@ -1,8 +1,8 @@
 """Where a cold run goes, one service per file: the plugin process step by
 step, its work per file on one core, and what the target leaves it.
 
-For N = 100 and 1000 (one service per file, the rows of ``generation.md``
-whose target leaves our code the least), it times:
+For N = 100 and 1000 with one service per file (the rows of
+``generation.md`` that used to miss their target), it times:
 
 - protoc with ``--platform_out`` (cold), with the whole floor (a plugin that
   replays our response) and with ``--mypy_grpc_out``, alternated, to know
@@ -176,8 +176,9 @@ def measure(size: int, rounds: int) -> str:
     before = mid(ours, "parent began") - mid(ours, "read")
     after = mid(ours, "answered") - (mid(ours, "parent began") + render)
     write = mid(ours, "written") - mid(ours, "answered")
-    # What our code costs in the protoc runs besides rendering (set-up,
-    # encoding, the worker's answer, and what protoc's handling adds).
+    # What our code costs in the protoc runs besides rendering and encoding
+    # the shares (set-up, the worker's answer, the runtime, and what
+    # protoc's handling adds).
     fixed = max(0.0, over - render)  # below zero is this machine's noise
     cores = 2 if "worker share" in ours[0] else 1
     needed = (left - fixed) * cores / generated
@@ -266,9 +267,10 @@ def main() -> None:
         sections.append(measure(size, args.rounds))
     report = (
         "# Where a cold run goes\n\n"
-        "The rows of `generation.md` whose target leaves our code the least "
-        f"(one service per file), taken apart on this machine ({os.cpu_count()} "
-        "cores), each protoc run writing into a folder of its own, nothing "
+        "The rows of `generation.md` with one service per file at N = 100 and "
+        "1000 (those that used to miss their target), taken apart on this "
+        f"machine ({os.cpu_count()} cores), each protoc run writing into a "
+        "folder of its own, nothing "
         "deleted until the end. `output_disk.md` shows what writing the files "
         f"costs on this disk. {disk_note}\n\n" + "\n".join(sections)
     )

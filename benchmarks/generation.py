@@ -27,6 +27,7 @@ from pathlib import Path
 from _common import (
     REPO,
     RESULTS,
+    SCRATCH,
     fresh_folder,
     markdown_table,
     median,
@@ -182,7 +183,9 @@ def run_protoc(
     command.append(
         f"--plugin=protoc-gen-replay={floor_plugin('replay', REPLAY_PLUGIN)}"
     )
-    with tempfile.TemporaryFile() as errors:
+    # protoc's messages go to a file kept in the scratch folder: a temporary
+    # file would free an inode each run (see _common.SCRATCH).
+    with open(SCRATCH / "protoc-stderr", "w+b") as errors:
         start = time.perf_counter()
         env = {**os.environ, "PROTOC_GEN_PLATFORM_CACHE": cache}
         process = subprocess.Popen([*command, *files], stderr=errors, env=env)

@@ -69,7 +69,7 @@ def _run(
     # The replay plugin answers with this tree's response.
     os.environ["BENCH_REPLAY_RESPONSE"] = str(tree.folder / "response.bin")
     if place == DELETED:  # as a loop of ``rm -rf out && protoc`` does
-        out = tree.folder / "out"
+        out = tree.folder / f"out-{kind}"  # each generator its own
         if out.exists():
             shutil.rmtree(out)
         out.mkdir()
@@ -85,12 +85,18 @@ def measure(
     rounds: int,
     times: dict[tuple[str, str], list[float]],
 ) -> dict[str, int]:
-    """Time ``rounds`` alternated rounds at each of ``places``; the number
-    of files each generator writes."""
+    """Time ``rounds`` alternated rounds at each of ``places`` (places and
+    generators in reversed order every other round); the number of files
+    each generator writes. Where a run deletes the output of the one before,
+    a first, untimed round leaves every run an output to delete."""
     written: dict[str, int] = {}
+    if DELETED in places:
+        for name in KINDS:
+            _run(tree, DELETED, name, {key: [] for key in times})
+    names = list(KINDS)
     for turn in range(rounds):
         for place in places if turn % 2 == 0 else reversed(places):
-            for name in KINDS:
+            for name in names if turn % 2 == 0 else reversed(names):
                 out = _run(tree, place, name, times)
                 if name not in written:  # the same files every round
                     written[name] = sum(1 for p in out.rglob("*") if p.is_file())
@@ -181,15 +187,18 @@ def main() -> None:
         f"ones), on {os.cpu_count()} cores, with the output in a fresh folder on "
         f"this machine's disk, and in one in memory ({MEMORY}, a tmpfs). Then, "
         "last, on the disk again the way a loop of `rm -rf out && protoc` "
-        "runs: each run deletes the previous run's output first (as "
-        "`generation.py` did until it wrote each run into a folder of its "
-        "own). This disk is ext4 without a journal, which keeps a new file "
+        "runs: each run first deletes the output of the same generator's "
+        "previous run (`generation.py`, until it wrote each run into a folder "
+        "of its own, deleted whichever run came before). This disk is ext4 "
+        "without a journal, which keeps a new file "
         "from taking the inode of one deleted in the last minute (six while "
         "that inode is not written back) and scans past every such inode to "
         "create it: after a deletion, each file created costs more, the more "
         "files were deleted. The last rows of each N are what each file protoc "
         "writes costs on the disk over memory, and after a deletion over a "
-        "fresh folder. Our SDK writes two modules per proto file (the client "
+        "fresh folder (the deleting runs come minutes after the others, so "
+        "that row compares medians of different periods). "
+        "Our SDK writes two modules per proto file (the client "
         "and servicer module, and the test kit) and the runtime package. "
         f"{disk_note}\n\n" + markdown_table(header, found)
     )

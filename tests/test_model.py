@@ -9,7 +9,7 @@ from google.protobuf import descriptor_pb2
 from google.protobuf.compiler import plugin_pb2
 
 from protoc_gen_platform.model import Idempotency, Model, StreamingKind
-from protoc_gen_platform.model_builder import build_model
+from protoc_gen_platform.model_builder import _Builder, build_model
 from support import proto_files, request
 
 
@@ -70,10 +70,10 @@ def test_every_service_and_rpc_of_proto_has_a_comment() -> None:
                 assert "\r" not in method.comment
 
 
-def test_comments_are_read_for_services_and_rpcs_whatever_else_has_one() -> None:
+def test_only_the_comments_of_services_and_rpcs_are_read_and_cleaned() -> None:
     """Source info written by hand: a comment on the file itself (an empty
-    path), on a message and on a field reaches no record; those of the
-    service and of its RPC do, cleaned."""
+    path), on a message and on a field is not read; those of the service and
+    of its RPC are, cleaned, and reach their records."""
     fd = descriptor_pb2.FileDescriptorProto(name="c.proto", package="c")
     fd.message_type.add(name="M").field.add(name="f", number=1, type=9)
     rpc = fd.service.add(name="S").method.add(name="Do")
@@ -89,6 +89,10 @@ def test_comments_are_read_for_services_and_rpcs_whatever_else_has_one() -> None
     made = plugin_pb2.CodeGeneratorRequest(
         file_to_generate=["c.proto"], proto_file=[fd]
     )
+    assert _Builder(fd, {}).comments == {
+        (6, 0): "A service.",
+        (6, 0, 2, 0): "Does it.\n Twice.",
+    }
     proto = build_model(made).files["c.proto"]
     assert proto.services[0].comment == "A service."
     assert proto.services[0].methods[0].comment == "Does it.\n Twice."
