@@ -6,8 +6,8 @@ Ours (cold), the whole floor (a plugin that replays our response, so protoc
 writes our files) and ``--mypy_grpc_out`` run alternated, round after round,
 each into a fresh folder on the disk and into one under ``/dev/shm``; then,
 last, into one folder on the disk that each run empties first (deleting the
-previous output), which on this machine's disk slows every file created
-after it (see ``_common.SCRATCH``). Writes
+previous run's output, as this benchmark's runs used to), which on this
+machine's disk slows every file created after it (see ``_common.SCRATCH``). Writes
 ``benchmarks/results/output_disk.md``.
 
     python benchmarks/output_disk.py [--sizes 100,1000] [--rounds 6]
@@ -37,7 +37,8 @@ MEMORY = Path("/dev/shm")
 """A folder in memory (tmpfs) on Linux."""
 MYPY_GRPC = "mypy-protobuf (--mypy_grpc_out)"
 KINDS = {name: GENERATORS[name] for name in (COLD, REPLAY, MYPY_GRPC)}
-DISK, RAM, DELETED = "disk", "memory (tmpfs)", "disk, the previous output deleted first"
+DISK, RAM = "disk", "memory (tmpfs)"
+DELETED = "disk, the previous run's output deleted first"
 
 
 class Tree(NamedTuple):
@@ -68,8 +69,8 @@ def _run(
     kind = KINDS[name]
     # The replay plugin answers with this tree's response.
     os.environ["BENCH_REPLAY_RESPONSE"] = str(tree.folder / "response.bin")
-    if place == DELETED:  # as a loop of ``rm -rf out && protoc`` does
-        out = tree.folder / f"out-{kind}"  # each generator its own
+    if place == DELETED:  # as this benchmark used to: one folder, emptied
+        out = tree.folder / "out"
         if out.exists():
             shutil.rmtree(out)
         out.mkdir()
@@ -186,10 +187,9 @@ def main() -> None:
         "alternated rounds (ratios and differences: medians of the per-round "
         f"ones), on {os.cpu_count()} cores, with the output in a fresh folder on "
         f"this machine's disk, and in one in memory ({MEMORY}, a tmpfs). Then, "
-        "last, on the disk again the way a loop of `rm -rf out && protoc` "
-        "runs: each run first deletes the output of the same generator's "
-        "previous run (`generation.py`, until it wrote each run into a folder "
-        "of its own, deleted whichever run came before). This disk is ext4 "
+        "last, on the disk again the way `generation.py` ran them until it "
+        "wrote each run into a folder of its own: each run first deletes the "
+        "output of the run before it, whichever generator's. This disk is ext4 "
         "without a journal, which keeps a new file "
         "from taking the inode of one deleted in the last minute (six while "
         "that inode is not written back) and scans past every such inode to "
