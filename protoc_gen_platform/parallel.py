@@ -29,7 +29,7 @@ from .cache import OutputCache
 from .errors import GenerationError
 from .model import Model
 from .options import Options
-from .pipeline import Output, render_modules
+from .pipeline import Output, output_of, render_modules
 from .response import Chunk, Encoded, encode_files
 
 __all__ = ["Work", "render_in_parallel"]
@@ -111,9 +111,7 @@ def _attempt(work: Work, names: list[str]) -> Output | Exception:
     """The modules of ``names`` (encoded if ``work.encode``), or the
     exception that rendering them raised."""
     try:
-        if work.encode:
-            return [Encoded(encode_files(_render(work, names)))]
-        return list(_render(work, names))
+        return output_of(_render(work, names), work.encode)
     except Exception as exc:
         return exc
 

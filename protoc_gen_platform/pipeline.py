@@ -35,6 +35,7 @@ __all__ = [
     "Files",
     "Output",
     "generate_files",
+    "output_of",
     "package_markers",
     "render_modules",
     "runtime_files",
@@ -193,6 +194,12 @@ def _render_all(
         work = Work(model, options, bytecode_dir, cache, keys, encode)
         return render_in_parallel(work, names, services, workers)
     files = cache.stored(render_modules(model, names, options, bytecode_dir), keys)
+    return output_of(files, encode)
+
+
+def output_of(files: Iterable[tuple[str, str]], encode: bool) -> Output:
+    """``files`` as the response carries them: with ``encode``, one block
+    encoded as they come (each text let go once encoded), else as they are."""
     return [Encoded(encode_files(files))] if encode else list(files)
 
 
